@@ -1,0 +1,77 @@
+# The two commands of the README: `make run` and `make test`.
+# Everything else here is what those two need, plus helpers for developers.
+
+SYSTEM_PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/iok
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-test migrate seed serve lint format messages \
+	test-sqlite test-postgres checks bench clean
+
+## make run: set up .venv, migrate SQLite, load the demo cooperative, serve :8000
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: lint, checks, and the whole suite on SQLite and (if reachable, or CI) PostgreSQL
+test: install-test checks test-sqlite test-postgres
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(SYSTEM_PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt package.json
+	$(PIP) install --quiet -r requirements-test.txt
+	if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent; fi
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+checks: install-test
+	$(PY) -m ruff format --check .
+	$(PY) -m ruff check .
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: install-test
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+# PostgreSQL is the production database. With CI=true it must be there; on a
+# developer's machine without it this step says so and is skipped.
+test-postgres: install-test
+	@if $(PY) -c "import psycopg; psycopg.connect('$(PG_URL)', dbname='postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL at $(PG_URL) is not reachable, and CI requires it" >&2; exit 1; \
+	else \
+		echo "PostgreSQL not reachable at $(PG_URL): skipped the PostgreSQL run (CI runs it)."; \
+	fi
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+lint: install-test
+	$(PY) -m ruff check .
+
+format: install-test
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+## make messages: refresh the .po catalogues and compile them (needs GNU gettext)
+messages: install
+	$(PY) manage.py makemessages -l pl -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

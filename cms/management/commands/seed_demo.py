@@ -1,0 +1,27 @@
+"""Build the demo cooperative: pages, estates, units, ledgers, accounts.
+
+Idempotent: running it again leaves one copy of everything.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cms import demo as cms_demo
+from ledger import demo as ledger_demo
+from members import demo as members_demo
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo cooperative and print the demo accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--units", type=int, default=60, help="number of units")
+        parser.add_argument("--years", type=int, default=10, help="years of ledger")
+
+    def handle(self, *args, units: int, years: int, **options):
+        with transaction.atomic():
+            cms_demo.seed(stdout=self.stdout)
+        ledger_demo.seed(units=units, years=years, stdout=self.stdout)
+        with transaction.atomic():
+            members_demo.seed(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))

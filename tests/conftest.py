@@ -1,0 +1,1 @@
+"""Shared fixtures. App-specific fixtures live next to their tests."""

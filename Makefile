@@ -68,10 +68,15 @@ format: install-test
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-## make messages: refresh the .po catalogues and compile them (needs GNU gettext)
+## make messages: refresh the Polish catalogues and compile them (needs GNU gettext).
+## Each app keeps its own catalogue (members/locale, ledger/locale); the site-wide
+## templates and cms/ use locale/. Compiled .mo files are committed.
 messages: install
-	$(PY) manage.py makemessages -l pl -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l pl --ignore=.venv --ignore=node_modules --ignore=tests \
+		--ignore=bench --ignore=members --ignore=ledger
+	cd members && ../$(PY) ../manage.py makemessages -l pl
+	cd ledger && ../$(PY) ../manage.py makemessages -l pl
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 import contextlib
 
+from . import base
 from .base import *  # noqa: F403
 
 DEBUG = True
@@ -12,3 +13,7 @@ WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 
 with contextlib.suppress(ImportError):
     from .local import *  # noqa: F403
+
+# Static files come from the app directories here; whitenoise (and its
+# collected STATIC_ROOT) is for the production configuration.
+MIDDLEWARE = [m for m in base.MIDDLEWARE if not m.startswith("whitenoise.")]

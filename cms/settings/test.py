@@ -1,5 +1,6 @@
 """Settings for pytest. DATABASE_URL chooses PostgreSQL (CI) or SQLite (default)."""
 
+from . import base
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -16,3 +17,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LANGUAGE_CODE = "pl"
+
+# Static files come from the app directories here; whitenoise (and its
+# collected STATIC_ROOT) is for the production configuration.
+MIDDLEWARE = [m for m in base.MIDDLEWARE if not m.startswith("whitenoise.")]

@@ -80,3 +80,11 @@ messages: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
+
+## make serve: the production configuration (gunicorn + whitenoise) on $(HOST):$(PORT).
+## Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS; see docs/configuration.md.
+serve: install
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py collectstatic --noinput -v 0
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=cms.settings.production GUNICORN_BIND=$(HOST):$(PORT) \
+		$(VENV)/bin/gunicorn -c cms/gunicorn.conf.py cms.wsgi:application

@@ -36,5 +36,8 @@ STORAGES = {
     },
 }
 
+# One JSON object per log line on stdout.
+LOGGING["handlers"]["console"]["formatter"] = os.environ.get("LOG_FORMAT", "json")  # noqa: F405
+
 # Background work goes to the database queue; run `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

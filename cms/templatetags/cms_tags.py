@@ -13,3 +13,9 @@ def site_links() -> SiteLinks:
     ``links.application_form_url``, ``links.rules_resolution`` and the rest of
     ``cms.site_links.SiteLinks``."""
     return get_site_links()
+
+
+@register.filter
+def startswith(value, prefix) -> bool:
+    """``{% if request.path|startswith:links.notices_url %}``; False for ""."""
+    return bool(prefix) and str(value).startswith(str(prefix))

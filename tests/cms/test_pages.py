@@ -170,3 +170,12 @@ def test_server_error_template_renders_without_a_request(settings):
     html = loader.get_template("500.html").render()
     assert "Błąd serwera" in html
     assert '<html lang="pl">' in html
+
+
+def test_csrf_failure_page_is_polish_and_has_the_footer(demo_site):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/szukaj/", {"q": "x"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Formularz wygasł" in html
+    assert "Klauzula informacyjna RODO" in footer(html)

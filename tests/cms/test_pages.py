@@ -152,7 +152,7 @@ def test_standard_page_renders_image_table_and_document(client: Client, demo_sit
     html = client.get(StandardPage.objects.get().url).content.decode()
     assert 'alt="Rysunek trzech bloków mieszkalnych Spółdzielni"' in html
     assert "<table>" in html and '<th scope="col"' in html
-    assert "Wniosek o dostęp do IOK (PDF)" in html
+    assert re.search(r"Wniosek o dostęp do IOK</a> <span[^>]*>\(PDF, \d", html)
 
 
 def test_not_found_page_is_polish_and_reveals_nothing(client: Client, demo_site):

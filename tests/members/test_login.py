@@ -37,6 +37,13 @@ def test_login_page_links_rules_privacy_and_application_and_explains_the_office(
     assert "Zgubione hasło?" in html
 
 
+def test_member_area_links_the_rules_and_offers_logout(member_client):
+    # §IV.4: the published rules are reachable from the member area.
+    html = member_client.get("/iok/").content.decode()
+    assert 'href="/regulamin/"' in html
+    assert 'action="/iok/logout/"' in html
+
+
 def test_legacy_login_address_leads_to_the_login_form(client):
     response = client.get("/InetObsKontr/LoginPage", follow=True)
     assert response.redirect_chain == [("/iok/login/", 301)]

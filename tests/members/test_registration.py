@@ -54,6 +54,8 @@ def test_creating_an_account_prints_a_one_time_letter(
     assert len(password) == 10 and any(ch.isdigit() for ch in password)
     assert "http://testserver/iok/login/" in html
     assert "733/2012" in html  # the resolution that adopted the rules
+    assert "osobom trzecim" in html  # §IV.2: do not share access data
+    assert "dokumentem tożsamości po nowe hasło" in html  # §IV.3
     assert "Zofia Zielińska" in html
     assert re.search(r"<script>", html) is None  # print button via a static file
 

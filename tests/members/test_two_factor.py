@@ -31,7 +31,7 @@ def admin_login(client, username, password, token=""):
 def test_admin_login_form_asks_for_the_code_in_polish(client):
     html = client.get("/admin/login/").content.decode()
     assert "Kod z aplikacji uwierzytelniającej lub kod zapasowy" in html
-    assert ">Hasło" in html
+    assert re.search(r'for="id_password"[^>]*>\s*Hasło<', html)
 
 
 def test_staff_admin_login_without_second_factor_is_refused(client, staff_user):

@@ -142,6 +142,18 @@ def test_reset_issues_a_new_letter_and_ends_the_old_password(
     ).exists()
 
 
+def test_reset_also_removes_the_residents_optional_second_factor(registrar_client):
+    user = make_resident("100601")
+    TOTPDevice.objects.create(user=user, name="app")
+    _identifier, password = letter_values(
+        registrar_client.post(f"/admin/members/accounts/{user.pk}/reset/")
+    )
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    client = Client()
+    assert login(client, "100601", password)["Location"] == "/iok/"
+    assert AuditEvent.objects.filter(event="otp_removed", target_user=user).exists()
+
+
 def test_office_screens_need_the_registrar_permission(django_user_model):
     editor = django_user_model.objects.create_user("edytor", password="Edytor2026!")
     editor.groups.add(Group.objects.get(name="Editors"))

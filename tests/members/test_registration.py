@@ -40,6 +40,16 @@ def test_registrar_finds_a_party_by_name_or_number(registrar_client, party):
         assert f"/admin/members/accounts/party/{party.pk}/create/" in html
 
 
+def test_account_search_uses_a_fixed_number_of_queries(
+    registrar_client, django_assert_max_num_queries
+):
+    for n in range(30):
+        make_resident(f"2000{n:02d}")
+    with django_assert_max_num_queries(20):
+        page = registrar_client.get("/admin/members/accounts/", {"q": "2000"})
+    assert page.content.decode().count("/reset/") == 30
+
+
 def test_creating_an_account_prints_a_one_time_letter(
     registrar_client, registrar, party
 ):

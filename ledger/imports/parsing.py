@@ -74,6 +74,8 @@ class Problem:
     warning: bool = False
 
     def __str__(self) -> str:
+        if not self.line:  # about the whole file, found after reading it
+            return f"{self.file}: {self.message}"
         where = f"{self.file}:{self.line}"
         if self.column is not None:
             where += f":{self.column}"
@@ -432,6 +434,44 @@ class Choice(ValueType):
         )
 
 
+@dataclass(frozen=True)
+class BankAccount(ValueType):
+    """A unit's 26-digit NRB; spaces are forgiven, the IBAN check digits are not."""
+
+    label = "NRB"
+
+    def parse(self, raw: str) -> str:
+        from ledger.validators import nrb_is_valid
+
+        digits = raw.translate(_GROUPING).removeprefix("PL")
+        if not nrb_is_valid(digits):
+            raise CellError(
+                _("%(value)r is not a valid 26-digit account number (NRB)")
+                % {"value": _clip(raw)}
+            )
+        return digits
+
+
+@dataclass(frozen=True)
+class Email(ValueType):
+    max_length: int = 254
+    label = "e-mail"
+
+    def parse(self, raw: str) -> str:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(raw)
+        except ValidationError:
+            raise CellError(
+                _("%(value)r is not an e-mail address") % {"value": _clip(raw)}
+            ) from None
+        if len(raw) > self.max_length:
+            raise CellError(_("the e-mail address is too long"))
+        return raw
+
+
 def _clip(raw: str, limit: int = 40) -> str:
     return raw if len(raw) <= limit else raw[:limit] + "…"
 
@@ -448,6 +488,14 @@ class Column:
     type: ValueType
     required: bool = True
     help: str = ""
+    #: The value of an empty optional cell ("" for text, a default, or None).
+    empty: Any = None
+    #: Whether the header must have the column even if its cells may be empty.
+    in_header: bool | None = None
+
+    @property
+    def header_required(self) -> bool:
+        return self.required if self.in_header is None else self.in_header
 
 
 @dataclass
@@ -569,7 +617,7 @@ class Table:
         width = len(header)
         positions = _positions(header, self.columns)
         plan = [
-            (pos, col.name, col.type, col.required)
+            (pos, col.name, col.type, col.required, col.empty)
             for pos, col in zip(positions, self.columns, strict=True)
         ]
         log = self.log
@@ -591,9 +639,9 @@ class Table:
                 continue
             values = []
             failed = False
-            for pos, name, vtype, required in plan:
+            for pos, name, vtype, required, empty in plan:
                 if pos is None:
-                    values.append(None)
+                    values.append(empty)
                     continue
                 raw = cells[pos]
                 if raw.__class__ is str:
@@ -606,7 +654,7 @@ class Table:
                             break  # an empty row: ";;;;" or an empty sheet row
                         log.error(line, pos + 1, required_msg, name)
                         failed = True
-                    values.append(None)
+                    values.append(empty)
                     continue
                 try:
                     if raw.__class__ is str:
@@ -882,7 +930,7 @@ def _check_header(
                     name,
                 )
     for col in columns:
-        if col.required and col.name not in seen:
+        if col.header_required and col.name not in seen:
             log.error(
                 1,
                 None,

@@ -210,6 +210,16 @@ class CopyWriter(Writer):
             insert_columns.append(q(self.field(name).column))
             select.append("%s")
             params.append(value)
+        # Fields no file sets (a reading's review note): what Django would store.
+        handled = {*spec.field_names, *fixed, "created_at", "updated_at"}
+        for model_field in self.model._meta.concrete_fields:
+            if model_field.primary_key or model_field.name in handled:
+                continue
+            if model_field.null and not model_field.has_default():
+                continue
+            insert_columns.append(q(model_field.column))
+            select.append("%s")
+            params.append(model_field.get_default())
         for name in ("created_at", "updated_at"):
             insert_columns.append(q(name))
             select.append("%s")

@@ -18,11 +18,11 @@ import csv
 import datetime as dt
 import io
 import re
-import threading
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -168,6 +168,12 @@ class ValueType:
     def format(self, value: Any) -> str:
         return "" if value is None else str(value)
 
+    def fast_source(self, out: str, name: str, consts: dict[str, Any]) -> list[str]:
+        """Python lines that set ``out`` from the stripped, non-empty string ``s``
+        for the common case, or raise; see _compile_row. This default calls parse."""
+        consts[name] = self.parse
+        return [f"{out} = {name}(s)"]
+
 
 def unescape_text(value: str) -> str:
     """Undo the export's protection against spreadsheet formulas (see format)."""
@@ -193,6 +199,12 @@ class Text(ValueType):
         if "\x00" in value:
             raise CellError(_("text contains a NUL character"))
         return value
+
+    def fast_source(self, out, name, consts):
+        return [
+            f'if len(s) > {self.max_length} or s[0] == "\'": raise _Slow',
+            f"{out} = s",
+        ]
 
     def format(self, value: Any) -> str:
         # A cell that a spreadsheet would run as a formula is written with a
@@ -221,6 +233,13 @@ class Key(ValueType):
                 % {"value": _clip(raw)}
             )
         return raw
+
+    def fast_source(self, out, name, consts):
+        return [
+            f"if len(s) > {self.max_length} or ' ' in s or not s.isprintable(): "
+            "raise _Slow",
+            f"{out} = s",
+        ]
 
 
 # Digits, optionally grouped by (non-breaking) spaces, and up to `places` decimals
@@ -282,6 +301,23 @@ class Number(ValueType):
             )
         return value.quantize(Decimal(1).scaleb(-self.decimal_places))
 
+    def fast_source(self, out, name, consts):
+        # Plain digits with an optional sign and decimals; anything else (spaces,
+        # too many digits, a minimum) goes through parse() for its message.
+        sign = "" if self.minimum is not None and self.minimum >= 0 else "-?"
+        digits = self.max_digits - self.decimal_places
+        consts[name] = re.compile(
+            rf"{sign}\d{{1,{digits}}}(?:[.,]\d{{1,{self.decimal_places}}})?"
+        ).fullmatch
+        lines = [
+            f"if {name}(s) is None: raise _Slow",
+            f"{out} = _Decimal(s.replace(',', '.'))",
+        ]
+        if self.minimum is not None and self.minimum > 0:
+            consts[name + "_min"] = self.minimum
+            lines.append(f"if {out} < {name}_min: raise _Slow")
+        return lines
+
     def format(self, value: Any) -> str:
         if value is None:
             return ""
@@ -324,6 +360,17 @@ class Date(ValueType):
             return value
         raise CellError(_("%(value)r is not a date") % {"value": value})
 
+    def fast_source(self, out, name, consts):
+        # Ledgers repeat the same few thousand dates: remember them (bounded).
+        consts[name] = {}
+        return [
+            f"{out} = {name}.get(s)",
+            f"if {out} is None:",
+            "    if len(s) != 10 or s[4] != '-' or s[7] != '-': raise _Slow",
+            f"    {out} = _fromisoformat(s)",
+            f"    if len({name}) < 50_000: {name}[s] = {out}",
+        ]
+
     def format(self, value: Any) -> str:
         return "" if value is None else value.isoformat()
 
@@ -362,6 +409,17 @@ class Month(ValueType):
             return dt.date(value.year, value.month, 1)
         return super().parse_native(value)
 
+    def fast_source(self, out, name, consts):
+        consts[name] = {}
+        return [
+            f"{out} = {name}.get(s)",
+            f"if {out} is None:",
+            "    if len(s) != 7 or s[4] != '-' or not s[:4].isdigit() "
+            "or not s[5:].isdigit(): raise _Slow",
+            f"    {out} = _date(int(s[:4]), int(s[5:]), 1)",
+            f"    if len({name}) < 50_000: {name}[s] = {out}",
+        ]
+
     def format(self, value: Any) -> str:
         return "" if value is None else value.strftime("%Y-%m")
 
@@ -385,6 +443,16 @@ class Integer(ValueType):
             )
         return value
 
+
+def _integer_fast_source(self, out, name, consts):
+    return [
+        "if not s.isascii() or not s.isdigit() or len(s) > 12: raise _Slow",
+        f"{out} = int(s)",
+        f"if not {self.minimum} <= {out} <= {self.maximum}: raise _Slow",
+    ]
+
+
+Integer.fast_source = _integer_fast_source
 
 _TRUE = {"1", "t", "tak", "true", "y", "yes", "prawda"}
 _FALSE = {"0", "n", "nie", "false", "no", "fałsz", "falsz"}
@@ -432,6 +500,13 @@ class Choice(ValueType):
             _("%(value)r is not one of: %(codes)s")
             % {"value": _clip(raw), "codes": ", ".join(self.codes)}
         )
+
+    def fast_source(self, out, name, consts):
+        consts[name] = {**{code: code for code in self.codes}, **dict(self.aliases)}
+        return [
+            f"{out} = {name}.get(s) or {name}.get(s.lower())",
+            f"if {out} is None: raise _Slow",
+        ]
 
 
 @dataclass(frozen=True)
@@ -538,11 +613,13 @@ def detect_encoding(sample: bytes) -> str:
 
 # Decoding errors become U+FFFD and are counted, so the reader can point at the
 # line and column instead of failing the whole file with an offset in bytes.
-_decode_state = threading.local()
+# One counter for the process: a bad byte in another thread's file only makes
+# this reader look more carefully, never less.
+_DECODE_ERRORS = [0]
 
 
 def _count_decode_error(exc: UnicodeError) -> tuple[str, int]:
-    _decode_state.count = getattr(_decode_state, "count", 0) + 1
+    _DECODE_ERRORS[0] += 1
     return "\ufffd", exc.end  # type: ignore[attr-defined]
 
 
@@ -550,18 +627,14 @@ codecs.register_error("ledger_import", _count_decode_error)
 
 
 def _decode_errors() -> int:
-    return getattr(_decode_state, "count", 0)
+    return _DECODE_ERRORS[0]
 
 
 def _physical_lines(text: IO[str], log: ProblemLog, info: FileInfo) -> Iterator[str]:
     """Lines of the file, refusing any longer than MAX_LINE_CHARS."""
-    readline = text.readline
-    number = 1  # the header line was read already
-    while True:
-        line = readline(MAX_LINE_CHARS + 1)
-        if not line:
-            return
-        number += 1
+    pieces = iter(partial(text.readline, MAX_LINE_CHARS + 1), "")
+    # Line 1 was the header, read already.
+    for number, line in enumerate(pieces, start=2):
         if len(line) > MAX_LINE_CHARS and line[-1] not in "\r\n":
             column = line.count(info.separator or ";", 0, MAX_LINE_CHARS) + 1
             name = info.header[column - 1] if column <= len(info.header) else ""
@@ -577,6 +650,9 @@ def _physical_lines(text: IO[str], log: ProblemLog, info: FileInfo) -> Iterator[
             )
             return
         yield line
+
+
+_FAILED = object()
 
 
 @dataclass
@@ -620,58 +696,73 @@ class Table:
             (pos, col.name, col.type, col.required, col.empty)
             for pos, col in zip(positions, self.columns, strict=True)
         ]
-        log = self.log
-        required_msg = _("a value is required")
+        convert = _compile_row(plan)
         # The decoder reads ahead, so once it has met a bad byte every later row is
         # searched for the replacement character it left.
         before = self.decode_errors_before
+        decode_errors = _DECODE_ERRORS
         check_encoding = False
-        for line, cells in raw_rows:
-            if len(cells) != width:
-                if not any(_filled(c) for c in cells):
-                    continue  # a blank line, or a sheet row with nothing in it
-                self._wrong_width(line, cells)
-                continue
-            if not check_encoding and _decode_errors() != before:
-                check_encoding = True
-            if check_encoding and self._bad_encoding(line, cells):
-                self.rows_read += 1
-                continue
-            values = []
-            failed = False
-            for pos, name, vtype, required, empty in plan:
-                if pos is None:
-                    values.append(empty)
-                    continue
-                raw = cells[pos]
-                if raw.__class__ is str:
-                    raw = raw.strip()
-                    if not raw:
-                        raw = None
-                if raw is None:
-                    if required:
-                        if not any(_filled(c) for c in cells):
-                            break  # an empty row: ";;;;" or an empty sheet row
-                        log.error(line, pos + 1, required_msg, name)
-                        failed = True
-                    values.append(empty)
+        read = 0  # a local: this loop runs a million times
+        try:
+            for line, cells in raw_rows:
+                if len(cells) != width:
+                    if any(_filled(c) for c in cells):
+                        read += 1
+                        self._wrong_width(line, cells)
+                    continue  # else a blank line, or an empty sheet row
+                if not check_encoding and decode_errors[0] != before:
+                    check_encoding = True
+                if check_encoding and self._bad_encoding(line, cells):
+                    read += 1
                     continue
                 try:
-                    if raw.__class__ is str:
-                        values.append(vtype.parse(raw))
-                    else:
-                        values.append(vtype.parse_native(raw))
-                except CellError as exc:
-                    log.error(line, pos + 1, f"{name}: {exc}", name)
-                    failed = True
-            else:
-                self.rows_read += 1
-                if not failed:
-                    yield line, tuple(values)
+                    values = convert(cells)
+                except _SLOW_PATH:
+                    values = self._convert_slowly(line, cells, plan)
+                    if values is None:
+                        continue  # an empty row
+                    if values is _FAILED:
+                        read += 1
+                        continue
+                read += 1
+                yield line, values
+        finally:
+            self.rows_read = read
+        if read == 0 and self.log.ok:
+            self.log.error(2, None, _("the file has a header but no data rows"))
+
+    def _convert_slowly(self, line: int, cells: list[Any], plan: list[tuple]) -> Any:
+        """Convert one row cell by cell, logging every problem. Returns the
+        values, _FAILED when a cell was wrong, or None for an empty row."""
+        log = self.log
+        values = []
+        failed = False
+        for pos, name, vtype, required, empty in plan:
+            if pos is None:
+                values.append(empty)
                 continue
-            # the for loop broke: the row was empty
-        if self.rows_read == 0 and log.ok:
-            log.error(2, None, _("the file has a header but no data rows"))
+            raw = cells[pos]
+            if raw.__class__ is str:
+                raw = raw.strip()
+                if not raw:
+                    raw = None
+            if raw is None:
+                if required:
+                    if not any(_filled(c) for c in cells):
+                        return None  # an empty row: ";;;;" or an empty sheet row
+                    log.error(line, pos + 1, _("a value is required"), name)
+                    failed = True
+                values.append(empty)
+                continue
+            try:
+                if raw.__class__ is str:
+                    values.append(vtype.parse(raw))
+                else:
+                    values.append(vtype.parse_native(raw))
+            except CellError as exc:
+                log.error(line, pos + 1, f"{name}: {exc}", name)
+                failed = True
+        return _FAILED if failed else tuple(values)
 
     def _wrong_width(self, line: int, cells: list[Any]) -> None:
         width = len(self.info.header)
@@ -724,6 +815,60 @@ class Table:
                 )
                 bad = True
         return bad
+
+
+class _Slow(Exception):
+    """The fast path of a row gave up; the careful path will say why."""
+
+
+def _compile_row(plan: list[tuple]) -> Callable[[list[Any]], tuple]:
+    """A function converting one row of text cells, made for this file's layout.
+
+    Rows of a big file are nearly all well-formed, and a generic loop over the
+    columns costs more than the conversions themselves; so the happy path of
+    each column is written out once as straight-line code. Any row it does not
+    understand (an empty required cell, a decimal with spaces, a bad date, an
+    XLSX number) raises, and the caller converts that row the careful way, which
+    also writes the error messages. The source is made only from the column
+    specs, never from the file.
+    """
+    consts: dict[str, Any] = {
+        "_Slow": _Slow,
+        "_Decimal": Decimal,
+        "_date": dt.date,
+        "_fromisoformat": dt.date.fromisoformat,
+    }
+    lines = ["def convert(c):"]
+    outs = []
+    for number, (pos, _name, vtype, required, empty) in enumerate(plan):
+        out = f"v{number}"
+        outs.append(out)
+        consts[f"e{number}"] = empty
+        if pos is None:
+            lines.append(f"    {out} = e{number}")
+            continue
+        lines.append(f"    s = c[{pos}].strip()")
+        lines.append("    if s:")
+        lines.extend(
+            "        " + line for line in vtype.fast_source(out, f"t{number}", consts)
+        )
+        lines.append("    else:")
+        lines.append(
+            "        raise _Slow" if required else f"        {out} = e{number}"
+        )
+    lines.append(f"    return ({', '.join(outs)},)")
+    exec(compile("\n".join(lines), "<import row>", "exec"), consts)  # noqa: S102
+    return consts["convert"]
+
+
+_SLOW_PATH = (
+    _Slow,
+    CellError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ArithmeticError,
+)
 
 
 def _filled(cell: Any) -> bool:

@@ -183,17 +183,19 @@ class ProgressRecorder:
         self.data_import_id = data_import_id
         self.callback = callback
         self.side = None
-        self.last = 0.0
-        if data_import_id is not None and connection.vendor == "postgresql":
-            self.side = connections.create_connection("default")
+        self.enabled = data_import_id is not None and connection.vendor == "postgresql"
+        self.last = time.monotonic()
 
     def __call__(self, rows: int, bytes_read: int, total_bytes: int) -> None:
         if self.callback is not None:
             self.callback(rows, bytes_read, total_bytes)
         now = time.monotonic()
-        if self.side is None or now - self.last < PROGRESS_SECONDS:
+        # Small files finish before anyone looks: no second connection for them.
+        if not self.enabled or now - self.last < PROGRESS_SECONDS:
             return
         self.last = now
+        if self.side is None:
+            self.side = connections.create_connection("default")
         try:
             with self.side.cursor() as cursor:
                 cursor.execute("SET lock_timeout = '200ms'")

@@ -337,3 +337,38 @@ def test_copy_and_batched_paths_give_identical_results(books, write_file):
         ("failed", 0, 0, 0, 0),
     ]
     assert len(outcome[2][5]) == 2  # the duplicate and the unknown unit
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_visible_to_others_while_the_import_runs(monkeypatch, write_file):
+    """The status page reads DataImport.progress from another connection while
+    the import's own transaction is still open."""
+    from django.db import connections
+
+    from ledger.imports import services
+
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 10)
+    monkeypatch.setattr(services, "PROGRESS_SECONDS", 0)
+    for kind in ["estates", "communities", "buildings", "units"]:
+        run(kind, SAMPLES / f"{kind}.csv")
+    rows = "".join(
+        f"P-{i};L-CHA52-01;2026-01-01;2026-01;;payment;;;1,00;;\n" for i in range(60)
+    )
+    path = write_file("k.csv", LEDGER.splitlines()[0] + "\n" + rows)
+    observer = connections.create_connection("default")
+    seen = []
+
+    def look(rows_done, _bytes, _total):
+        with observer.cursor() as cursor:
+            cursor.execute(
+                "SELECT max(progress) FROM ledger_dataimport WHERE kind = 'ledger'"
+            )
+            seen.append(cursor.fetchone()[0])
+
+    try:
+        result = data_import_run(kind="ledger", path=path, progress=look)
+    finally:
+        observer.close()
+    assert result.inserted == 60
+    assert max(seen) >= 40  # written by the side connection, seen before commit

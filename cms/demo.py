@@ -1,5 +1,462 @@
-"""Demo content for the public site (pages, notices, documents). Idempotent."""
+"""Demo content for the public site (pages, notices, documents). Idempotent.
+
+Builds the page tree under the default Site: the home page (replacing Wagtail's
+"Welcome" page), notices, the IOK rules with an earlier version, the privacy
+clause, contact data, a standard page, and the access application form as a
+generated PDF linked from the site settings.
+"""
+
+import datetime
+import io
+import json
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.utils import timezone
+
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import GroupPagePermission, Page, PageLogEntry, Site
+
+from cms import demo_content as text
+from cms.application_form import application_form_pdf
+from cms.models import (
+    ContactOffice,
+    ContactPage,
+    HomePage,
+    NoticeAttachment,
+    NoticeIndexPage,
+    NoticePage,
+    PrivacyClausePage,
+    RulesPage,
+    SiteSettings,
+    StandardPage,
+)
+from cms.pdf import Document as PdfDocument
+
+FORM_TITLE = "Wniosek o dostęp do IOK"
+FORM_FILENAME = "wniosek-o-dostep-do-iok.pdf"
+RULES_2012 = {
+    "resolution_number": "733/2012",
+    "adopted_on": datetime.date(2012, 11, 21),
+    "effective_from": datetime.date(2012, 12, 1),
+}
+RULES_2025 = {
+    "resolution_number": "58/2025",
+    "adopted_on": datetime.date(2025, 6, 17),
+    "effective_from": datetime.date(2025, 7, 1),
+}
 
 
 def seed(*, stdout) -> None:
-    """Create the demo page tree. Filled in by the public-site work."""
+    """Create the demo page tree; a second run changes nothing."""
+    home = _home_page(stdout)
+    form = _document(
+        FORM_TITLE,
+        FORM_FILENAME,
+        application_form_pdf(
+            cooperative_name=text.COOPERATIVE_NAME,
+            address_lines=text.ADDRESS.splitlines(),
+            rules_resolution="Nr 733/2012 z dnia 21.11.2012 (ze zmianami)",
+        ),
+    )
+    rules = _rules_page(home, stdout)
+    privacy = _privacy_page(home)
+    _contact_page(home)
+    _standard_page(home, form)
+    notices = _notices(home, stdout)
+    _editors_publish_notices(notices)
+
+    site_settings = SiteSettings.load()
+    site_settings.cooperative_name = text.COOPERATIVE_NAME
+    site_settings.address = text.ADDRESS
+    site_settings.nip = text.NIP
+    site_settings.phone = text.PHONE
+    site_settings.email = text.EMAIL
+    site_settings.rules_page = rules
+    site_settings.privacy_page = privacy
+    site_settings.application_form = form
+    site_settings.save()
+    stdout.write(f"Public site: {Page.objects.live().count()} live pages.")
+
+
+def _publish(page: Page) -> Page:
+    page.save_revision().publish()
+    return page
+
+
+def _child(parent: Page, model, slug: str, **fields) -> tuple[Page, bool]:
+    """The child of ``parent`` with ``slug``, created and published if missing."""
+    existing = model.objects.child_of(parent).filter(slug=slug).first()
+    if existing is not None:
+        return existing, False
+    page = model(slug=slug, **fields)
+    parent.add_child(instance=page)
+    return _publish(page), True
+
+
+def _home_page(stdout) -> HomePage:
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = HomePage(
+            title="Strona główna",
+            slug="strona-glowna",
+            seo_title="Spółdzielnia Mieszkaniowa „Nadodrze”",
+            welcome=text.WELCOME,
+        )
+        root.add_child(instance=home)
+        _publish(home)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site(hostname="localhost", port=80, is_default_site=True)
+    site.root_page = home
+    site.site_name = "SM „Nadodrze”"
+    site.save()
+    # Wagtail's own "Welcome to your new Wagtail site!" page: a plain Page at depth 2.
+    welcome = Page.objects.filter(
+        depth=2, content_type=ContentType.objects.get_for_model(Page)
+    )
+    if welcome.exists():
+        stdout.write("Removed Wagtail's default welcome page.")
+        welcome.delete()
+    return home
+
+
+def _document(title: str, filename: str, content: bytes):
+    Document = get_document_model()
+    document = Document.objects.filter(title=title).first()
+    if document is None:
+        document = Document(title=title)
+        document.file.save(filename, ContentFile(content), save=False)
+        document.save()
+    return document
+
+
+def _image(title: str, filename: str):
+    Image = get_image_model()
+    image = Image.objects.filter(title=title).first()
+    if image is None:
+        image = Image(title=title)
+        image.file = ImageFile(io.BytesIO(_building_png()), name=filename)
+        image.save()
+    return image
+
+
+def _building_png() -> bytes:
+    """A simple drawing of the cooperative's blocks of flats (no stock photos)."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (960, 400), "#dbe9f6")
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((0, 330, 960, 400), fill="#5f8f4e")
+    for left, floors, colour in (
+        (60, 10, "#e8e1d3"),
+        (360, 6, "#f1d9b5"),
+        (620, 8, "#e3e8ec"),
+    ):
+        width, height = 240, floors * 30
+        top = 330 - height
+        draw.rectangle((left, top, left + width, 330), fill=colour, outline="#44546a")
+        for floor in range(floors):
+            for column in range(6):
+                x = left + 14 + column * 38
+                y = top + 8 + floor * 30
+                draw.rectangle((x, y, x + 22, y + 16), fill="#7fa7cf")
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _rules_page(home: HomePage, stdout) -> RulesPage:
+    """The rules with two published versions: 2012 and the 2025 amendment."""
+    rules = RulesPage.objects.child_of(home).first()
+    if rules is not None:
+        return rules
+    rules = RulesPage(
+        title="Zasady korzystania z modułu Internetowa Obsługa Kontrahenta",
+        slug="zasady-iok",
+        body=json.dumps(text.rules_body(amended=False)),
+        **RULES_2012,
+    )
+    home.add_child(instance=rules)
+    _publish(rules)
+    # Date the first publication as the board did, so the list of versions reads
+    # naturally; revisions themselves are untouched.
+    PageLogEntry.objects.filter(page=rules, action="wagtail.publish").update(
+        timestamp=timezone.make_aware(datetime.datetime(2012, 11, 22, 10, 0))
+    )
+    rules = RulesPage.objects.get(pk=rules.pk)
+    for field, value in RULES_2025.items():
+        setattr(rules, field, value)
+    rules.body = json.dumps(text.rules_body(amended=True))
+    _publish(rules)
+    stdout.write("Rules page: 2 versions (Nr 733/2012 and Nr 58/2025).")
+    return rules
+
+
+def _privacy_page(home: HomePage) -> PrivacyClausePage:
+    page, _created = _child(
+        home,
+        PrivacyClausePage,
+        "rodo",
+        title="Klauzula informacyjna RODO",
+        body=json.dumps(text.PRIVACY_BODY),
+    )
+    return page
+
+
+def _contact_page(home: HomePage) -> ContactPage:
+    existing = ContactPage.objects.child_of(home).first()
+    if existing is not None:
+        return existing
+    page = ContactPage(title="Kontakt", slug="kontakt", intro=text.CONTACT_INTRO)
+    for order, office in enumerate(text.OFFICES):
+        page.offices.add(ContactOffice(sort_order=order, **office))
+    home.add_child(instance=page)
+    return _publish(page)
+
+
+def _standard_page(home: HomePage, form) -> StandardPage:
+    image = _image("Budynki Spółdzielni – rysunek", "budynki-spoldzielni.png")
+    body = [
+        {"type": "heading", "value": "Kim jesteśmy"},
+        {
+            "type": "paragraph",
+            "value": (
+                "<p>Spółdzielnia Mieszkaniowa „Nadodrze” działa w Opolu od 1961 "
+                "roku. Zarządzamy zasobami mieszkaniowymi trzech osiedli oraz, na "
+                "podstawie umów, nieruchomościami wspólnot mieszkaniowych powstałych "
+                "z wyodrębnienia lokali.</p>"
+            ),
+        },
+        {
+            "type": "image",
+            "value": {
+                "image": {
+                    "image": image.pk,
+                    "decorative": False,
+                    "alt_text": "Rysunek trzech bloków mieszkalnych Spółdzielni",
+                },
+                "caption": "Budynki osiedli Zaodrze, Śródmieście i Malinka.",
+            },
+        },
+        {"type": "heading", "value": "Zasoby Spółdzielni"},
+        {
+            "type": "table",
+            "value": {
+                "first_row_is_table_header": True,
+                "first_col_is_header": True,
+                "table_caption": "Zasoby według osiedli (stan na 1 stycznia)",
+                "data": [
+                    ["Osiedle", "Budynki", "Lokale mieszkalne", "Lokale użytkowe"],
+                    ["Zaodrze", "14", "842", "11"],
+                    ["Śródmieście", "9", "516", "23"],
+                    ["Malinka", "11", "604", "6"],
+                ],
+            },
+        },
+        {"type": "heading", "value": "Dostęp do IOK"},
+        {
+            "type": "paragraph",
+            "value": (
+                "<p>Wniosek o dostęp do modułu Internetowa Obsługa Kontrahenta można "
+                "pobrać poniżej, wydrukować i złożyć osobiście w Administracji "
+                "Osiedla lub w siedzibie Zarządu.</p>"
+            ),
+        },
+        {
+            "type": "document",
+            "value": {"document": form.pk, "title": "Wniosek o dostęp do IOK (PDF)"},
+        },
+    ]
+    page, _created = _child(
+        home,
+        StandardPage,
+        "o-spoldzielni",
+        title="O Spółdzielni",
+        lead="Historia, zasoby i organizacja Spółdzielni Mieszkaniowej „Nadodrze”.",
+        body=json.dumps(body),
+    )
+    return page
+
+
+def _notice_specs(today: datetime.date) -> list[dict]:
+    day = datetime.timedelta(days=1)
+    paragraph = lambda html: [{"type": "paragraph", "value": html}]  # noqa: E731
+    return [
+        {
+            "slug": "nowy-modul-iok",
+            "title": "Nowa strona logowania do IOK",
+            "date": today - 3 * day,
+            "pinned": True,
+            "lead": "Moduł Internetowa Obsługa Kontrahenta ma nową stronę logowania. "
+            "Identyfikatory i hasła pozostają bez zmian.",
+            "body": paragraph(
+                "<p>Od dziś do IOK logujemy się przez odnośnik „Logowanie do IOK” "
+                "w menu strony. Dotychczasowe adresy przekierowują na nową stronę "
+                "logowania. Identyfikator i hasło pozostają bez zmian.</p>"
+                "<p>Osoby, które nie mają jeszcze konta, mogą pobrać wniosek "
+                "o dostęp ze strony głównej.</p>"
+            ),
+        },
+        {
+            "slug": "przerwa-w-dostawie-cieplej-wody-zaodrze",
+            "title": "Przerwa w dostawie ciepłej wody – osiedle Zaodrze",
+            "date": today - 2 * day,
+            "valid_until": today + 10 * day,
+            "pinned": True,
+            "lead": "W związku z przeglądem węzła cieplnego nastąpi przerwa "
+            "w dostawie ciepłej wody w budynkach przy ul. Piastowskiej 21–29.",
+            "body": paragraph(
+                "<p>Przerwa potrwa od godz. 8:00 do 14:00. Przepraszamy za "
+                "utrudnienia. Informacji udziela Administracja Osiedla Zaodrze, "
+                "tel. 77 454 20 31.</p>"
+            ),
+        },
+        {
+            "slug": "harmonogram-odczytow-podzielnikow",
+            "title": "Harmonogram odczytów podzielników ciepła",
+            "date": today - 7 * day,
+            "valid_until": today + 30 * day,
+            "lead": "Odczyty podzielników kosztów ciepła odbędą się według "
+            "harmonogramu w załączniku.",
+            "body": paragraph(
+                "<p>Prosimy o udostępnienie lokali w podanych terminach. Osoby "
+                "nieobecne mogą umówić odczyt indywidualny w Administracji "
+                "Osiedla.</p>"
+            ),
+            "attachment": "Harmonogram odczytów podzielników",
+        },
+        {
+            "slug": "walne-zgromadzenie-materialy",
+            "title": "Walne Zgromadzenie – materiały dla członków",
+            "date": today - 10 * day,
+            "audience": NoticePage.Audience.RESIDENTS,
+            "lead": "Projekty uchwał i sprawozdanie Zarządu przed tegorocznym "
+            "Walnym Zgromadzeniem.",
+            "body": paragraph(
+                "<p>Zgodnie ze statutem udostępniamy członkom projekty uchwał "
+                "i sprawozdanie Zarządu z działalności Spółdzielni. Materiały są "
+                "dostępne także w siedzibie Zarządu, pokój 101.</p>"
+            ),
+            "attachment": "Porządek obrad Walnego Zgromadzenia",
+        },
+        {
+            "slug": "zmiana-oplat-za-wode",
+            "title": "Zmiana stawek opłat za wodę i odprowadzanie ścieków",
+            "date": today - 12 * day,
+            "audience": NoticePage.Audience.RESIDENTS,
+            "lead": "Nowe stawki wodociągów miejskich obowiązują od pierwszego dnia "
+            "przyszłego miesiąca.",
+            "body": paragraph(
+                "<p>Indywidualne zawiadomienia o wysokości opłat zostaną dostarczone "
+                "do skrzynek pocztowych. Aktualne naliczenia są widoczne w IOK "
+                "w kartotece finansowej lokalu.</p>"
+            ),
+        },
+        {
+            "slug": "segregacja-odpadow",
+            "title": "Segregacja odpadów – przypomnienie",
+            "date": today - 20 * day,
+            "lead": "Przypominamy zasady segregacji odpadów w altanach śmietnikowych.",
+            "body": paragraph(
+                "<p>Odpady dzielimy na pięć frakcji: papier, szkło, metale "
+                "i tworzywa sztuczne, bio oraz zmieszane. Odpady wielkogabarytowe "
+                "odbierane są w pierwszy poniedziałek miesiąca.</p>"
+            ),
+        },
+        {
+            "slug": "przeglad-instalacji-gazowych",
+            "title": "Coroczny przegląd instalacji gazowych",
+            "date": today - 60 * day,
+            "valid_until": today - 30 * day,
+            "lead": "Przegląd instalacji gazowych w budynkach osiedla Śródmieście "
+            "został zakończony.",
+            "body": paragraph(
+                "<p>Dziękujemy za udostępnienie lokali. Osoby, które nie udostępniły "
+                "lokalu, proszone są o kontakt z Administracją Osiedla.</p>"
+            ),
+        },
+        {
+            "slug": "dyzury-administracji-swieta",
+            "title": "Dyżury Administracji Osiedli w okresie świątecznym",
+            "date": today - 90 * day,
+            "valid_until": today - 45 * day,
+            "lead": "W dniach wolnych od pracy działa pogotowie techniczne.",
+            "body": paragraph(
+                "<p>Awarie prosimy zgłaszać całodobowo pod numerem 77 454 20 99.</p>"
+            ),
+        },
+    ]
+
+
+def _notice_attachment(title: str):
+    doc = PdfDocument(title=title)
+    doc.centred(title)
+    doc.space(12)
+    doc.paragraph(text.COOPERATIVE_NAME, bold=True)
+    doc.paragraph(
+        "Dokument przykładowy wygenerowany dla strony demonstracyjnej. "
+        "Szczegóły są dostępne w Administracji Osiedla."
+    )
+    slug = title.lower().replace(" ", "-")
+    filename = slug.translate(str.maketrans("ąćęłńóśźż", "acelnoszz")) + ".pdf"
+    return _document(title, filename, doc.render())
+
+
+def _notices(home: HomePage, stdout) -> NoticeIndexPage:
+    index, _created = _child(
+        home,
+        NoticeIndexPage,
+        "ogloszenia",
+        title="Ogłoszenia",
+        intro=text.NOTICES_INTRO,
+    )
+    today = timezone.localdate()
+    created = 0
+    for spec in _notice_specs(today):
+        spec = dict(spec)
+        if NoticePage.objects.child_of(index).filter(slug=spec["slug"]).exists():
+            continue
+        attachment = spec.pop("attachment", None)
+        spec["body"] = json.dumps(spec["body"])
+        notice = NoticePage(**spec)
+        if attachment:
+            notice.attachments.add(
+                NoticeAttachment(document=_notice_attachment(attachment))
+            )
+        index.add_child(instance=notice)
+        _publish(notice)
+        created += 1
+    # A notice scheduled for next week shows scheduled publishing in the admin.
+    if not NoticePage.objects.filter(slug="wymiana-wodomierzy").exists():
+        notice = NoticePage(
+            slug="wymiana-wodomierzy",
+            title="Wymiana wodomierzy – osiedle Malinka",
+            date=today + datetime.timedelta(days=7),
+            lead="Legalizacyjna wymiana wodomierzy w budynkach przy ul. Malinowej.",
+            go_live_at=timezone.now() + datetime.timedelta(days=7),
+            live=False,
+        )
+        index.add_child(instance=notice)
+        notice.save_revision().publish()  # stays scheduled until go_live_at
+        created += 1
+    if created:
+        stdout.write(f"Notices: {created} created.")
+    return index
+
+
+def _editors_publish_notices(index: NoticeIndexPage) -> None:
+    """Editors publish notices themselves; the rest goes through moderation."""
+    editors = Group.objects.filter(name="Editors").first()
+    if editors is None:
+        return
+    publish = Permission.objects.get(
+        content_type=ContentType.objects.get_for_model(Page), codename="publish_page"
+    )
+    GroupPagePermission.objects.get_or_create(
+        group=editors, page=index, permission=publish
+    )

@@ -6,3 +6,8 @@ class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Member area")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import audit, receivers  # noqa: F401 - connects signal receivers
+
+        audit.connect_ledger_signal()

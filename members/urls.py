@@ -1,6 +1,8 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from . import views
+
 app_name = "members"
 
 urlpatterns = [
@@ -9,5 +11,19 @@ urlpatterns = [
         "InetObsKontr/LoginPage",
         RedirectView.as_view(url="/iok/login/", permanent=True),
         name="legacy-login",
+    ),
+    path("iok/", views.dashboard_view, name="dashboard"),
+    path("iok/login/", views.login_view, name="login"),
+    path("iok/login/code/", views.login_code_view, name="login-code"),
+    path("iok/login/enrol/", views.login_enrol_view, name="login-enrol"),
+    path("iok/logout/", views.logout_view, name="logout"),
+    path("iok/password/", views.password_change_view, name="password-change"),
+    path("iok/security/", views.security_view, name="security"),
+    path("iok/security/app/", views.security_totp_view, name="security-totp"),
+    path("iok/security/disable/", views.security_disable_view, name="security-disable"),
+    path(
+        "iok/security/backup-codes/",
+        views.security_backup_codes_view,
+        name="security-backup-codes",
     ),
 ]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.table_block",
     "wagtail.contrib.typed_table_block",
     "wagtail.contrib.search_promotions",
+    "wagtail.contrib.routable_page",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, with a separate policy for the Wagtail admin.
+    "members.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.PolishFirstLocaleMiddleware",
@@ -80,6 +84,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Blocked accounts, staff without a second factor, idle sessions: logged out.
+    "members.middleware.SessionGuardMiddleware",
+    # /iok/: forced first-login password change and Cache-Control: no-store.
+    "members.middleware.MemberAreaMiddleware",
+    "members.middleware.StaffViewAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout response.
@@ -102,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "cms.context_processors.site_links",
             ],
         },
     },
@@ -143,15 +153,57 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The board's rule (§II.7: 6+ characters, 1+ digit) is the floor; the IOK_PASSWORD_*
+# settings below can only make it stricter. See docs/security.md.
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation."
+        "UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "first_name", "last_name")},
+    },
+    {"NAME": "members.validators.CooperativePasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+IOK_PASSWORD_MIN_LENGTH = int(os.environ.get("IOK_PASSWORD_MIN_LENGTH", "6"))
+IOK_PASSWORD_REQUIRE_UPPER = env_bool("IOK_PASSWORD_REQUIRE_UPPER")
+IOK_PASSWORD_REQUIRE_LOWER = env_bool("IOK_PASSWORD_REQUIRE_LOWER")
+IOK_PASSWORD_REQUIRE_SPECIAL = env_bool("IOK_PASSWORD_REQUIRE_SPECIAL")
+# Length of the first password printed on the access letter.
+IOK_FIRST_PASSWORD_LENGTH = 10
+# Resolution that adopted the rules, printed on access letters (§IV.6).
+IOK_RULES_RESOLUTION = os.environ.get(
+    "IOK_RULES_RESOLUTION", "Uchwała Zarządu nr 733/2012 z dnia 21.11.2012"
+)
 LOGIN_URL = "/iok/login/"
 LOGIN_REDIRECT_URL = "/iok/"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+# Staff log in to the admin with password + TOTP (members/forms.py).
+WAGTAILADMIN_USER_LOGIN_FORM = "members.forms.AdminLoginForm"
+# A lost password is replaced at the office (§IV.3), never by e-mail.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
+# --- Sessions ---------------------------------------------------------------------
 SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Absolute limit; inactivity ends a session much sooner (below).
 SESSION_COOKIE_AGE = 8 * 60 * 60
+IOK_IDLE_TIMEOUT_SECONDS = int(os.environ.get("IOK_IDLE_TIMEOUT_SECONDS", "900"))
+IOK_ADMIN_IDLE_TIMEOUT_SECONDS = int(
+    os.environ.get("IOK_ADMIN_IDLE_TIMEOUT_SECONDS", "1800")
+)
+# A password + code login waits at most this long for the code.
+IOK_PENDING_LOGIN_SECONDS = 300
+
+# --- Two-factor authentication (django-otp) ---------------------------------------
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "IOK Spółdzielnia")
+# How long a staff member may enrol a first device after an administrator opened
+# enrolment for them (`manage.py otp_enrolment USERNAME`).
+IOK_OTP_ENROLMENT_HOURS = 24
+# Admin URL prefixes whose views show a resident's personal or financial data:
+# each successful GET by staff is written to the audit trail.
+IOK_AUDIT_STAFF_VIEW_PREFIXES = ["/admin/ledger/", "/admin/members/accounts/"]
 
 # --- Internationalisation: Polish first, English available ----------------------
 LANGUAGE_CODE = "pl"
@@ -224,15 +276,48 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4): no inline scripts anywhere on the site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The Wagtail admin sets inline style attributes and a few inline scripts; its pages
+# (under /admin/ only) get these replacements. See docs/security.md.
+IOK_ADMIN_CSP_REPLACE = {
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+IOK_ADMIN_PATH_PREFIX = "/admin/"
 
 # --- django-axes: lockout on identifier + IP, and on the identifier alone -------
 AXES_ENABLED = True
+# Failures from one address for one identifier, then on the identifier from anywhere.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+IOK_AXES_USERNAME_FAILURE_LIMIT = int(
+    os.environ.get("IOK_AXES_USERNAME_FAILURE_LIMIT", "20")
+)
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # + per identifier: lockout.py
+AXES_HANDLER = "members.lockout.TwoThresholdDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "members.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT", "0")) or None
+# Masked in axes log lines and stored request data (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 
 # --- Logging: structured lines to stdout ----------------------------------------
 LOGGING = {

@@ -1,0 +1,186 @@
+"""Cooperative notices: a listing page and the notices under it."""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from modelcluster.fields import ParentalKey
+
+from .blocks import RICH_TEXT_FEATURES, BodyBlock
+
+NOTICES_PER_PAGE = 10
+
+
+class NoticeIndexPage(RoutablePageMixin, Page):
+    """Lists the current notices (pinned first); expired ones move to the archive."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NoticePage"]
+
+    class Meta:
+        verbose_name = _("notice listing")
+        verbose_name_plural = _("notice listings")
+
+    def paginate(self, request, notices):
+        paginator = Paginator(notices, NOTICES_PER_PAGE)
+        return paginator.get_page(request.GET.get("strona"))
+
+    @path("")
+    def current(self, request):
+        from cms.queries import notices_for_listing
+
+        notices = notices_for_listing(user=request.user, parent=self)
+        return self.render(
+            request,
+            context_overrides={"notices": self.paginate(request, notices)},
+        )
+
+    @path("archiwum/", name="archive")
+    def archive(self, request):
+        from cms.queries import notices_for_listing
+
+        notices = notices_for_listing(user=request.user, parent=self, expired=True)
+        return self.render(
+            request,
+            context_overrides={
+                "notices": self.paginate(request, notices),
+                "is_archive": True,
+            },
+        )
+
+
+class NoticePage(Page):
+    """One notice of the cooperative, for everyone or for logged-in residents only.
+
+    Choosing the residents-only audience puts a Wagtail login restriction on the
+    page when it is saved (see ``cms.services.notice_sync_restriction``), so the
+    page itself, listings and search all treat it as private.
+    """
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("Everyone")
+        RESIDENTS = "residents", _("Logged-in residents only")
+
+    date = models.DateField(_("publication date"), default=timezone.localdate)
+    lead = models.TextField(
+        _("lead"),
+        max_length=600,
+        help_text=_("One or two sentences shown in listings."),
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "After this day the notice leaves the listings and moves to the archive; "
+            "its address keeps working."
+        ),
+    )
+    pinned = models.BooleanField(
+        _("pinned"), default=False, help_text=_("Pinned notices are listed first.")
+    )
+    audience = models.CharField(
+        _("audience"),
+        max_length=20,
+        choices=Audience.choices,
+        default=Audience.PUBLIC,
+        help_text=_(
+            "Residents-only notices need login: they are hidden from visitors, "
+            "listings and search."
+        ),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("date"),
+                FieldPanel("valid_until"),
+                FieldPanel("pinned"),
+                FieldPanel("audience"),
+            ],
+            heading=_("Publication"),
+        ),
+        FieldPanel("lead"),
+        FieldPanel("body"),
+        InlinePanel("attachments", label=_("Attachments")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("lead"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+        index.FilterField("audience"),
+    ]
+
+    parent_page_types = ["cms.NoticeIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def clean(self):
+        super().clean()
+        if self.valid_until and self.date and self.valid_until < self.date:
+            raise ValidationError(
+                {"valid_until": _("A notice cannot expire before it is published.")}
+            )
+
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "audience" in update_fields:
+            from cms.services import notice_sync_restriction
+
+            notice_sync_restriction(self)
+        return result
+
+    @property
+    def is_expired(self) -> bool:
+        return bool(self.valid_until and self.valid_until < timezone.localdate())
+
+    @property
+    def is_residents_only(self) -> bool:
+        return self.audience == self.Audience.RESIDENTS
+
+
+class NoticeAttachment(Orderable):
+    """A document attached to a notice (a schedule, a plan, a form)."""
+
+    page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(
+        _("link text"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to use the document's title."),
+    )
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    @property
+    def link_text(self) -> str:
+        return self.title or self.document.title

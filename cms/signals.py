@@ -1,0 +1,27 @@
+"""Keep the cached site links in step with pages, documents and settings."""
+
+from django.db.models.signals import post_delete, post_save
+
+from wagtail.documents import get_document_model
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from cms.site_links import clear_site_links_cache
+
+
+def _on_model_change(sender, instance, **kwargs) -> None:
+    from cms.models import SiteSettings
+
+    # post_save names the concrete class (RulesPage, not Page), hence isinstance.
+    # Any page counts: a slug change or a move can change a linked URL, and page
+    # saves are editors' actions, rare enough not to filter further.
+    if isinstance(instance, (Page, SiteSettings, get_document_model())):
+        clear_site_links_cache()
+
+
+def connect() -> None:
+    page_published.connect(clear_site_links_cache, dispatch_uid="cms-links-publish")
+    page_unpublished.connect(clear_site_links_cache, dispatch_uid="cms-links-unpub")
+    post_page_move.connect(clear_site_links_cache, dispatch_uid="cms-links-move")
+    post_save.connect(_on_model_change, dispatch_uid="cms-links-save")
+    post_delete.connect(_on_model_change, dispatch_uid="cms-links-delete")

@@ -1,0 +1,109 @@
+"""The links and cooperative data every page shows, cached.
+
+The header, the footer and the member area's login page all need the URLs of the
+rules, the privacy clause and the application form, and the cooperative's
+address. Reading them costs a few queries, so the result is kept in the cache
+(shared between app servers when REDIS_URL is set) and dropped whenever a page,
+a document or the site settings change (see ``cms.signals``). The timeout bounds
+how stale a per-process cache can get when several processes run without Redis.
+"""
+
+from dataclasses import asdict, dataclass
+
+from django.core.cache import cache
+from django.urls import reverse
+
+CACHE_KEY = "cms:site-links:v1"
+CACHE_TIMEOUT = 300
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """What templates read as ``links.…`` or ``site_links.…``; "" when unset."""
+
+    cooperative_name: str = ""
+    address_lines: tuple[str, ...] = ()
+    nip: str = ""
+    phone: str = ""
+    email: str = ""
+    home_url: str = "/"
+    notices_url: str = ""
+    contact_url: str = ""
+    rules_url: str = ""
+    rules_title: str = ""
+    rules_resolution: str = ""
+    privacy_url: str = ""
+    privacy_title: str = ""
+    application_form_url: str = ""
+    application_form_title: str = ""
+    login_url: str = "/iok/login/"
+    search_url: str = "/szukaj/"
+
+
+def _live_url(page) -> str:
+    if page is None or not page.live:
+        return ""
+    return page.get_url() or ""
+
+
+def _build() -> SiteLinks:
+    from django.conf import settings
+
+    from cms.models import (
+        ContactPage,
+        NoticeIndexPage,
+        PrivacyClausePage,
+        RulesPage,
+        SiteSettings,
+    )
+
+    site_settings = SiteSettings.load()
+    rules = (
+        site_settings.rules_page.specific
+        if site_settings.rules_page_id
+        else RulesPage.objects.live().first()
+    )
+    privacy = (
+        site_settings.privacy_page.specific
+        if site_settings.privacy_page_id
+        else PrivacyClausePage.objects.live().first()
+    )
+    form = site_settings.application_form
+    rules_url = _live_url(rules)
+    return SiteLinks(
+        cooperative_name=site_settings.cooperative_name,
+        address_lines=tuple(
+            line.strip() for line in site_settings.address.splitlines() if line.strip()
+        ),
+        nip=site_settings.nip,
+        phone=site_settings.phone,
+        email=site_settings.email,
+        notices_url=_live_url(NoticeIndexPage.objects.live().first()),
+        contact_url=_live_url(ContactPage.objects.live().first()),
+        rules_url=rules_url,
+        rules_title=rules.title if rules_url else "",
+        rules_resolution=rules.resolution_label
+        if rules_url and isinstance(rules, RulesPage)
+        else "",
+        privacy_url=_live_url(privacy),
+        privacy_title=privacy.title if _live_url(privacy) else "",
+        application_form_url=form.url if form else "",
+        application_form_title=form.title if form else "",
+        login_url=settings.WAGTAIL_FRONTEND_LOGIN_URL,
+        search_url=reverse("search"),
+    )
+
+
+def get_site_links() -> SiteLinks:
+    """The cached ``SiteLinks``; builds and stores them on a cache miss."""
+    cached = cache.get(CACHE_KEY)
+    if cached is not None:
+        return SiteLinks(**cached)
+    links = _build()
+    cache.set(CACHE_KEY, asdict(links), CACHE_TIMEOUT)
+    return links
+
+
+def clear_site_links_cache(**kwargs) -> None:
+    """Signal receiver: forget the cached links after any relevant change."""
+    cache.delete(CACHE_KEY)

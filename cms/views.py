@@ -1,0 +1,19 @@
+"""Site search (the only non-page view of the public site)."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from cms.queries import search_public_pages
+
+RESULTS_PER_PAGE = 10
+MAX_QUERY_LENGTH = 200
+
+
+def search(request):
+    """Search published public pages; residents-only content never appears here."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    results = None
+    if query:
+        paginator = Paginator(search_public_pages(query), RESULTS_PER_PAGE)
+        results = paginator.get_page(request.GET.get("strona"))
+    return render(request, "search.html", {"query": query, "results": results})

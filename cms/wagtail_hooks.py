@@ -1,0 +1,28 @@
+"""Wagtail hooks of the public site."""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.utils.cache import add_never_cache_headers
+
+from wagtail import hooks
+from wagtail.models import Page
+
+from cms.models import NoticePage
+
+
+@hooks.register("before_serve_page")
+def require_login_for_residents_notices(page: Page, request, serve_args, serve_kwargs):
+    """A second lock behind the page's login restriction: a residents-only notice
+    is never served to an anonymous visitor, even if an editor removed the
+    restriction in the privacy dialog."""
+    if (
+        isinstance(page, NoticePage)
+        and page.is_residents_only
+        and not request.user.is_authenticated
+    ):
+        response = redirect_to_login(
+            request.get_full_path(), settings.WAGTAIL_FRONTEND_LOGIN_URL
+        )
+        add_never_cache_headers(response)
+        return response
+    return None

@@ -1,0 +1,167 @@
+"""Request-level guards for accounts and sessions.
+
+- ``SessionGuardMiddleware`` ends a session at once when its user is blocked, when
+  a staff session (or any session under /admin/) has not passed the second factor,
+  or when the session has been idle too long.
+- ``MemberAreaMiddleware`` sends a user who must change the office-issued password
+  to the change form from every member URL, and marks every /iok/ response
+  ``Cache-Control: no-store``.
+- ``StaffViewAuditMiddleware`` writes an audit row when verified staff open admin
+  screens that show residents' personal or financial data.
+- ``ContentSecurityPolicyMiddleware`` is django-csp's middleware with a separate
+  policy for the Wagtail admin.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from csp.middleware import CSPMiddleware
+
+from .audit import Event, audit_record
+
+MEMBER_PREFIX = "/iok/"
+LAST_ACTIVITY_KEY = "iok_last_activity"
+# Write the activity clock at most this often, not on every request.
+ACTIVITY_WRITE_INTERVAL = 30
+
+
+def _admin_prefix() -> str:
+    return settings.IOK_ADMIN_PATH_PREFIX
+
+
+def _end_session(request, reason: str) -> None:
+    request.iok_logout_reason = reason
+    logout(request)
+    # The anonymous user that replaced ours still answers django-otp's API.
+    request.user.otp_device = None
+    request.user.is_verified = lambda: False
+
+
+class SessionGuardMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            self._guard(request, user)
+        return self.get_response(request)
+
+    def _guard(self, request, user) -> None:
+        if user.is_blocked:
+            _end_session(request, Event.BLOCKED)
+            messages.error(
+                request,
+                _(
+                    "Your account has been blocked. Please contact the cooperative's "
+                    "office."
+                ),
+            )
+            return
+        on_admin = request.path.startswith(_admin_prefix())
+        if (on_admin or user.is_staff or user.is_superuser) and not user.is_verified():
+            _end_session(request, "second_factor_missing")
+            if on_admin:
+                messages.warning(
+                    request,
+                    _("The administration requires two-factor authentication."),
+                )
+            return
+        timeout = (
+            settings.IOK_ADMIN_IDLE_TIMEOUT_SECONDS
+            if on_admin
+            else settings.IOK_IDLE_TIMEOUT_SECONDS
+        )
+        now = int(time.time())
+        last = request.session.get(LAST_ACTIVITY_KEY)
+        if last is not None and now - int(last) > timeout:
+            _end_session(request, Event.SESSION_EXPIRED)
+            messages.info(
+                request,
+                _(
+                    "You were logged out after %(minutes)d minutes of inactivity. "
+                    "Please log in again."
+                )
+                % {"minutes": max(1, timeout // 60)},
+            )
+            return
+        if last is None or now - int(last) >= ACTIVITY_WRITE_INTERVAL:
+            request.session[LAST_ACTIVITY_KEY] = now
+
+
+class MemberAreaMiddleware:
+    """Forced first-login password change and no-store caching for /iok/."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        in_member_area = request.path.startswith(MEMBER_PREFIX)
+        if (in_member_area or request.path.startswith(_admin_prefix())) and (
+            self._must_change(request)
+        ):
+            response = redirect(reverse("members:password-change"))
+        else:
+            response = self.get_response(request)
+        if in_member_area:
+            add_never_cache_headers(response)
+        return response
+
+    @staticmethod
+    def _must_change(request) -> bool:
+        user = request.user
+        if not (user.is_authenticated and user.must_change_password):
+            return False
+        allowed = {
+            reverse("members:password-change"),
+            reverse("members:logout"),
+            reverse("members:login"),
+        }
+        return request.path not in allowed
+
+
+class StaffViewAuditMiddleware:
+    """Audit staff reading resident data (IOK_AUDIT_STAFF_VIEW_PREFIXES URLs)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        prefixes = tuple(getattr(settings, "IOK_AUDIT_STAFF_VIEW_PREFIXES", ()))
+        if (
+            prefixes
+            and request.method == "GET"
+            and response.status_code == 200
+            and request.path.startswith(prefixes)
+            and request.user.is_authenticated
+        ):
+            audit_record(
+                actor=request.user,
+                event=Event.STAFF_VIEW,
+                request=request,
+                path=request.path,
+                query=request.META.get("QUERY_STRING", "")[:500],
+            )
+        return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp with the Wagtail admin's relaxations applied under /admin/ only."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if (
+            not report_only
+            and parts.replace is None
+            and request.path_info.startswith(_admin_prefix())
+        ):
+            parts.replace = getattr(settings, "IOK_ADMIN_CSP_REPLACE", None)
+        return parts

@@ -1,0 +1,275 @@
+"""Account writes: registration at the office, password changes, blocking, sessions.
+
+Every function that changes an account writes the audit trail itself, so a view
+cannot forget it.
+"""
+
+import secrets
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from axes.handlers.proxy import AxesProxyHandler
+
+from ledger.models import Party
+
+from .audit import Event, audit_record, client_ip
+from .models import UserSession
+
+# No 0/O, 1/l/I: the first password is typed from paper.
+PASSWORD_LOWER = "abcdefghijkmnopqrstuvwxyz"  # noqa: S105 - alphabet
+PASSWORD_UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # noqa: S105 - alphabet
+PASSWORD_DIGITS = "23456789"  # noqa: S105 - alphabet
+PASSWORD_SPECIALS = "!#%+-=?@"  # noqa: S105 - alphabet
+
+
+# --- Sessions ---------------------------------------------------------------------
+
+
+def _session_store():
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def session_track(request: HttpRequest, user) -> None:
+    """Remember that the request's session belongs to ``user``."""
+    session = request.session
+    if not session.session_key:
+        session.save()
+    UserSession.objects.update_or_create(
+        session_key=session.session_key,
+        defaults={
+            "user": user,
+            "ip_address": client_ip(request),
+            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+        },
+    )
+
+
+def sessions_end(*, user, keep_session_key: str | None = None) -> int:
+    """End every session of ``user`` except ``keep_session_key``; return how many."""
+    store = _session_store()
+    rows = UserSession.objects.filter(user=user)
+    if keep_session_key:
+        rows = rows.exclude(session_key=keep_session_key)
+    keys = list(rows.values_list("session_key", flat=True))
+    for key in keys:
+        store(session_key=key).delete()
+    rows.delete()
+    return len(keys)
+
+
+def session_forget(session_key: str | None) -> None:
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).delete()
+
+
+# --- Passwords --------------------------------------------------------------------
+
+
+def first_password_generate(user=None) -> str:
+    """A random first password for the access letter, valid under the current
+    password settings (length, character classes), from ``secrets``."""
+    length = max(settings.IOK_FIRST_PASSWORD_LENGTH, settings.IOK_PASSWORD_MIN_LENGTH)
+    for _attempt in range(100):
+        chars = [
+            secrets.choice(PASSWORD_LOWER),
+            secrets.choice(PASSWORD_UPPER),
+            secrets.choice(PASSWORD_DIGITS),
+            secrets.choice(PASSWORD_DIGITS),
+        ]
+        if settings.IOK_PASSWORD_REQUIRE_SPECIAL:
+            chars.append(secrets.choice(PASSWORD_SPECIALS))
+        pool = PASSWORD_LOWER + PASSWORD_UPPER + PASSWORD_DIGITS
+        chars += [secrets.choice(pool) for _i in range(length - len(chars))]
+        # Fisher-Yates with a CSPRNG (random.shuffle is not for secrets).
+        for i in range(len(chars) - 1, 0, -1):
+            j = secrets.randbelow(i + 1)
+            chars[i], chars[j] = chars[j], chars[i]
+        password = "".join(chars)
+        try:
+            validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
+    raise RuntimeError("could not generate a first password that passes validation")
+
+
+@transaction.atomic
+def password_change(*, request: HttpRequest, user, new_password: str) -> None:
+    """The user sets their own password (first login or later).
+
+    Clears the "must change" state, rotates the session key, ends every other
+    session of the user (on any device), and writes the audit trail.
+    """
+    was_forced = user.must_change_password
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    old_key = request.session.session_key
+    # New session key and a new auth hash for this session.
+    update_session_auth_hash(request, user)
+    session_forget(old_key)
+    ended = sessions_end(user=user, keep_session_key=request.session.session_key)
+    session_track(request, user)
+    audit_record(
+        actor=user,
+        event=Event.PASSWORD_CHANGED,
+        target=user,
+        request=request,
+        first_login=was_forced,
+        other_sessions_ended=ended,
+    )
+
+
+# --- Registration at the office (§II.1–6, §IV.3) ----------------------------------
+
+
+def identifier_for_party(party: Party) -> str:
+    """The party number when it is free and usable as a login, else a random one."""
+    user_model = get_user_model()
+    username_field = user_model._meta.get_field(user_model.USERNAME_FIELD)
+    candidate = party.number.strip()
+    try:
+        for validator in username_field.validators:
+            validator(candidate)
+    except ValidationError:
+        candidate = ""
+    if (
+        candidate
+        and not user_model._default_manager.filter(username__iexact=candidate).exists()
+    ):
+        return candidate
+    while True:
+        candidate = f"{secrets.randbelow(10**8):08d}"
+        if not user_model._default_manager.filter(username=candidate).exists():
+            return candidate
+
+
+class RegistrationError(Exception):
+    """The office action cannot be done (shown to the registrar)."""
+
+
+@transaction.atomic
+def account_create(*, party: Party, registrar, request: HttpRequest | None = None):
+    """Create the resident's account after the ID check at the office.
+
+    Returns ``(user, first_password)``. The password is stored only hashed; the
+    caller prints it on the access letter in the same response and forgets it.
+    """
+    party = Party.objects.select_for_update().get(pk=party.pk)
+    user_model = get_user_model()
+    if user_model._default_manager.filter(party=party).exists():
+        raise RegistrationError("This party already has an account.")
+    user = user_model(
+        username=identifier_for_party(party),
+        party=party,
+        email=party.email,
+        must_change_password=True,
+    )
+    password = first_password_generate(user)
+    user.set_password(password)
+    user.save()
+    audit_record(
+        actor=registrar, event=Event.ACCOUNT_CREATED, target=user, request=request
+    )
+    audit_record(
+        actor=registrar,
+        event=Event.LETTER_ISSUED,
+        target=user,
+        request=request,
+        reason="account_created",
+    )
+    return user, password
+
+
+def _check_resident(user) -> None:
+    # Office screens manage residents only; staff accounts belong to administrators.
+    if user.party_id is None or user.is_staff or user.is_superuser:
+        raise RegistrationError("Only resident accounts are managed here.")
+
+
+@transaction.atomic
+def account_password_reset(*, user, registrar, request: HttpRequest | None = None):
+    """Issue a new first password after a lost one (§IV.3).
+
+    Ends the user's sessions, lifts a lockout on the identifier, sets the
+    "must change" state; returns the new password for the letter.
+    """
+    _check_resident(user)
+    password = first_password_generate(user)
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    sessions_end(user=user)
+    AxesProxyHandler.reset_attempts(username=user.get_username())
+    audit_record(
+        actor=registrar, event=Event.PASSWORD_RESET, target=user, request=request
+    )
+    audit_record(
+        actor=registrar,
+        event=Event.LETTER_ISSUED,
+        target=user,
+        request=request,
+        reason="password_reset",
+    )
+    return password
+
+
+@transaction.atomic
+def account_block(*, user, actor, reason: str, request: HttpRequest | None = None):
+    """Block an account (§IV.1): no login, and every open session ends now."""
+    _check_resident(user)
+    reason = reason.strip()
+    if not reason:
+        raise RegistrationError("A reason is required.")
+    user.blocked_at = timezone.now()
+    user.blocked_reason = reason
+    user.blocked_by = actor
+    user.save(update_fields=["blocked_at", "blocked_reason", "blocked_by"])
+    ended = sessions_end(user=user)
+    audit_record(
+        actor=actor,
+        event=Event.BLOCKED,
+        target=user,
+        request=request,
+        reason=reason,
+        sessions_ended=ended,
+    )
+
+
+@transaction.atomic
+def account_unblock(*, user, actor, request: HttpRequest | None = None):
+    _check_resident(user)
+    previous_reason = user.blocked_reason
+    user.blocked_at = None
+    user.blocked_reason = ""
+    user.blocked_by = None
+    user.save(update_fields=["blocked_at", "blocked_reason", "blocked_by"])
+    audit_record(
+        actor=actor,
+        event=Event.UNBLOCKED,
+        target=user,
+        request=request,
+        previous_reason=previous_reason,
+    )
+
+
+def lockout_reset(*, username: str, actor, request: HttpRequest | None = None) -> int:
+    """Lift a django-axes lockout of an identifier (from every address)."""
+    count = AxesProxyHandler.reset_attempts(username=username)
+    user_model = get_user_model()
+    audit_record(
+        actor=actor,
+        event=Event.LOCKOUT_RESET,
+        target=user_model._default_manager.filter(username=username).first(),
+        request=request,
+        identifier=username,
+        attempts_removed=count,
+    )
+    return count

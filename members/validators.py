@@ -1,0 +1,133 @@
+"""The board's password rule (§II.7) as a Django password validator.
+
+The rule says: at least 6 characters and at least 1 digit. That is the floor. The
+settings ``IOK_PASSWORD_MIN_LENGTH`` and ``IOK_PASSWORD_REQUIRE_UPPER`` /
+``_LOWER`` / ``_SPECIAL`` make it stricter; a value below the floor is ignored, so
+the rule can never be made weaker than the board's. OWASP ASVS asks for 8+
+characters: see docs/security.md.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+BOARD_MIN_LENGTH = 6
+BOARD_MIN_DIGITS = 1
+SPECIAL_CHARACTERS = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ ")
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+class CooperativePasswordValidator:
+    """At least ``min_length`` characters (never below 6) and at least one digit;
+    optionally an upper-case letter, a lower-case letter and a special character.
+
+    Each failed rule produces its own message, so the user sees exactly what to fix.
+    Options given in ``AUTH_PASSWORD_VALIDATORS`` act as defaults; the ``IOK_…``
+    settings override them (they are read on each call, so tests and deployments
+    can change them without rebuilding the validator list).
+    """
+
+    def __init__(
+        self,
+        min_length: int = BOARD_MIN_LENGTH,
+        require_upper: bool = False,
+        require_lower: bool = False,
+        require_special: bool = False,
+    ):
+        self._min_length = min_length
+        self._require_upper = require_upper
+        self._require_lower = require_lower
+        self._require_special = require_special
+
+    @property
+    def min_length(self) -> int:
+        configured = _setting("IOK_PASSWORD_MIN_LENGTH", self._min_length)
+        return max(BOARD_MIN_LENGTH, int(configured))
+
+    @property
+    def require_upper(self) -> bool:
+        return bool(_setting("IOK_PASSWORD_REQUIRE_UPPER", self._require_upper))
+
+    @property
+    def require_lower(self) -> bool:
+        return bool(_setting("IOK_PASSWORD_REQUIRE_LOWER", self._require_lower))
+
+    @property
+    def require_special(self) -> bool:
+        return bool(_setting("IOK_PASSWORD_REQUIRE_SPECIAL", self._require_special))
+
+    def validate(self, password, user=None):
+        errors = []
+        min_length = self.min_length
+        if len(password) < min_length:
+            errors.append(
+                ValidationError(
+                    ngettext(
+                        "The password is too short: it must have at least "
+                        "%(min_length)d character (it has %(length)d).",
+                        "The password is too short: it must have at least "
+                        "%(min_length)d characters (it has %(length)d).",
+                        min_length,
+                    )
+                    % {"min_length": min_length, "length": len(password)},
+                    code="password_too_short",
+                    params={"min_length": min_length},
+                )
+            )
+        if sum(ch.isdigit() for ch in password) < BOARD_MIN_DIGITS:
+            errors.append(
+                ValidationError(
+                    _("The password must contain at least one digit (0–9)."),
+                    code="password_no_digit",
+                )
+            )
+        if self.require_upper and not any(ch.isupper() for ch in password):
+            errors.append(
+                ValidationError(
+                    _("The password must contain at least one capital letter."),
+                    code="password_no_upper",
+                )
+            )
+        if self.require_lower and not any(ch.islower() for ch in password):
+            errors.append(
+                ValidationError(
+                    _("The password must contain at least one lower-case letter."),
+                    code="password_no_lower",
+                )
+            )
+        if self.require_special and not any(
+            ch in SPECIAL_CHARACTERS for ch in password
+        ):
+            errors.append(
+                ValidationError(
+                    _(
+                        "The password must contain at least one special character, "
+                        "e.g. ! ? # % or a space."
+                    ),
+                    code="password_no_special",
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def get_help_text(self):
+        parts = [
+            ngettext(
+                "at least %(min_length)d character",
+                "at least %(min_length)d characters",
+                self.min_length,
+            )
+            % {"min_length": self.min_length},
+            _("at least one digit"),
+        ]
+        if self.require_upper:
+            parts.append(_("a capital letter"))
+        if self.require_lower:
+            parts.append(_("a lower-case letter"))
+        if self.require_special:
+            parts.append(_("a special character"))
+        return _("Your password must have: %(rules)s.") % {"rules": ", ".join(parts)}

@@ -10,11 +10,18 @@ how stale a per-process cache can get when several processes run without Redis.
 
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils.translation import get_language
 
 CACHE_KEY = "cms:site-links:v1"
 CACHE_TIMEOUT = 300
+
+
+def _cache_key(language: str | None) -> str:
+    # Per language: the resolution label ("Nr 733/2012 z dnia …") is translated.
+    return f"{CACHE_KEY}:{language or settings.LANGUAGE_CODE}"
 
 
 @dataclass(frozen=True)
@@ -47,8 +54,6 @@ def _live_url(page) -> str:
 
 
 def _build() -> SiteLinks:
-    from django.conf import settings
-
     from cms.models import (
         ContactPage,
         NoticeIndexPage,
@@ -96,14 +101,15 @@ def _build() -> SiteLinks:
 
 def get_site_links() -> SiteLinks:
     """The cached ``SiteLinks``; builds and stores them on a cache miss."""
-    cached = cache.get(CACHE_KEY)
+    key = _cache_key(get_language())
+    cached = cache.get(key)
     if cached is not None:
         return SiteLinks(**cached)
     links = _build()
-    cache.set(CACHE_KEY, asdict(links), CACHE_TIMEOUT)
+    cache.set(key, asdict(links), CACHE_TIMEOUT)
     return links
 
 
 def clear_site_links_cache(**kwargs) -> None:
     """Signal receiver: forget the cached links after any relevant change."""
-    cache.delete(CACHE_KEY)
+    cache.delete_many([_cache_key(code) for code, _name in settings.LANGUAGES])

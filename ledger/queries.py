@@ -310,6 +310,16 @@ def balance_breakdown(
     fallen due and what falls due later this month, the last payment and when
     the data were last imported. A fixed number of queries (six)."""
     windows = _right_windows(party=party, unit=unit)
+    return _breakdown(unit=unit, on=on, windows=windows)
+
+
+def balance_breakdown_for_staff(*, unit: Unit | int, on: dt.date) -> BalanceBreakdown:
+    """The unit's balance breakdown for office staff: every entry, whoever
+    held the unit."""
+    return _breakdown(unit=unit, on=on, windows=None)
+
+
+def _breakdown(*, unit, on: dt.date, windows) -> BalanceBreakdown:
     month = month_start(on)
     visible = Q(unit=unit, booking_date__lte=on) & _window_filter(
         windows, "booking_date"

@@ -141,8 +141,10 @@ def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     )
 
 
-def _ledger_audit_event(sender, *, event, actor=None, target=None, request=None, **kw):
-    audit_record(actor=actor, event=event, target=target, request=request, **kw)
+def _ledger_audit_event(
+    sender, *, event, actor=None, target=None, request=None, signal=None, **details
+):
+    audit_record(actor=actor, event=event, target=target, request=request, **details)
 
 
 def connect_ledger_signal() -> bool:

@@ -133,13 +133,23 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         ),
     }
 
-    def clean_new_password2(self):
-        password2 = super().clean_new_password2()
-        if password2 and self.user.check_password(password2):
-            raise forms.ValidationError(
-                self.error_messages["password_unchanged"], code="password_unchanged"
-            )
-        return password2
+    def clean(self):
+        cleaned_data = super().clean()
+        # new_password1: a failed validator removes new_password2 from cleaned_data,
+        # and this rule is worth naming even when another one failed too.
+        password = cleaned_data.get("new_password1")
+        if password:
+            old_password = cleaned_data.get("old_password")
+            # The first check avoids a second hash when the user typed it twice.
+            if password == old_password or self.user.check_password(password):
+                self.add_error(
+                    "new_password2",
+                    forms.ValidationError(
+                        self.error_messages["password_unchanged"],
+                        code="password_unchanged",
+                    ),
+                )
+        return cleaned_data
 
 
 class AdminLoginForm(WagtailLoginForm):

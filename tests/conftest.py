@@ -1,1 +1,46 @@
-"""Shared fixtures. App-specific fixtures live next to their tests."""
+"""Shared fixtures. App-specific fixtures live next to their tests.
+
+``member_client``: a resident logged in to the member area (password already
+changed). ``staff_client``: a superuser whose session passed the second factor,
+as the Wagtail admin requires.
+"""
+
+from django.test import Client
+
+import pytest
+
+
+@pytest.fixture
+def member(db, django_user_model):
+    """A resident with a party and their own password (``lato2026``)."""
+    from ledger.models import Party
+
+    party = Party.objects.create(number="900001", name="Jan Testowy")
+    return django_user_model.objects.create_user(
+        username=party.number, password="lato2026", party=party
+    )
+
+
+@pytest.fixture
+def member_client(member) -> Client:
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def staff_client(db, django_user_model) -> Client:
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    admin = django_user_model.objects.create_superuser(
+        username="staff-admin", password="Admin12345!", email="admin@example.org"
+    )
+    device = TOTPDevice.objects.create(user=admin, name="authenticator")
+    client = Client()
+    client.force_login(admin)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    client.user = admin
+    return client

@@ -173,9 +173,10 @@ IOK_PASSWORD_REQUIRE_LOWER = env_bool("IOK_PASSWORD_REQUIRE_LOWER")
 IOK_PASSWORD_REQUIRE_SPECIAL = env_bool("IOK_PASSWORD_REQUIRE_SPECIAL")
 # Length of the first password printed on the access letter.
 IOK_FIRST_PASSWORD_LENGTH = 10
-# Resolution that adopted the rules, printed on access letters (§IV.6).
+# Number and date of the board's resolution that adopted the rules (§IV.6), printed
+# on access letters.
 IOK_RULES_RESOLUTION = os.environ.get(
-    "IOK_RULES_RESOLUTION", "Uchwała Zarządu nr 733/2012 z dnia 21.11.2012"
+    "IOK_RULES_RESOLUTION", "nr 733/2012 z dnia 21.11.2012"
 )
 LOGIN_URL = "/iok/login/"
 LOGIN_REDIRECT_URL = "/iok/"
@@ -302,8 +303,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# The Wagtail admin sets inline style attributes and a few inline scripts; its pages
-# (under /admin/ only) get these replacements. See docs/security.md.
+# The Wagtail admin has inline scripts (page explorer, editor, users) and may set
+# inline styles; its pages (under /admin/ only) get these replacements. Checked in
+# Chromium, see docs/security.md.
 IOK_ADMIN_CSP_REPLACE = {
     "script-src": ["'self'", "'unsafe-inline'"],
     "style-src": ["'self'", "'unsafe-inline'"],
@@ -312,6 +314,8 @@ IOK_ADMIN_CSP_REPLACE = {
     "frame-ancestors": ["'self'"],
 }
 IOK_ADMIN_PATH_PREFIX = "/admin/"
+# No staff e-mail hashes sent to gravatar.com (privacy; keeps img-src 'self').
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- django-axes: lockout on identifier + IP, and on the identifier alone -------
 AXES_ENABLED = True

@@ -1,0 +1,279 @@
+"""Office screens in the Wagtail admin (rules §II and §IV).
+
+A registrar (permission ``members.register_resident``, group "Rejestratorzy")
+finds a party, creates its account and prints the access letter; resets a lost
+password (a new letter); blocks and unblocks accounts; lifts a login lockout.
+The first password exists only in the POST response that renders the letter:
+it is not stored in the session, the database (only its hash) or a log.
+
+Superusers also get a screen to open two-factor enrolment for staff members.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
+from django.views.decorators.http import require_http_methods, require_POST
+
+from wagtail.admin import messages
+from wagtail.admin.auth import permission_required, user_passes_test
+
+from ledger.models import Party
+
+from . import otp
+from .audit import Event, audit_record
+from .forms import BlockForm, PartySearchForm
+from .queries import lockout_failures, parties_search
+from .services import (
+    RegistrationError,
+    account_block,
+    account_create,
+    account_password_reset,
+    account_unblock,
+    lockout_reset,
+    sessions_end,
+)
+from .validators import CooperativePasswordValidator
+
+REGISTER = "members.register_resident"
+registrar_required = permission_required(REGISTER)
+superuser_required = user_passes_test(lambda user: user.is_superuser)
+
+
+def _resident_or_404(pk: int):
+    user = get_object_or_404(get_user_model(), pk=pk, party__isnull=False)
+    if user.is_staff or user.is_superuser:
+        raise Http404
+    return user
+
+
+def _admin_page(request, template, context, status=200):
+    return TemplateResponse(request, template, context, status=status)
+
+
+@never_cache
+@registrar_required
+def accounts_index(request: HttpRequest) -> HttpResponse:
+    form = PartySearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    parties = list(parties_search(query=query)) if query else []
+    rows = []
+    for party in parties:
+        user = getattr(party, "user", None)
+        rows.append(
+            {
+                "party": party,
+                "account": user,
+                "failures": lockout_failures(username=user.username) if user else 0,
+            }
+        )
+    blocked = (
+        get_user_model()
+        ._default_manager.filter(blocked_at__isnull=False, party__isnull=False)
+        .select_related("party")
+        .order_by("-blocked_at")[:50]
+    )
+    return _admin_page(
+        request,
+        "members/admin/accounts_index.html",
+        {
+            "form": form,
+            "query": query,
+            "rows": rows,
+            "blocked": blocked,
+            "lockout_limit": settings.AXES_FAILURE_LIMIT,
+        },
+    )
+
+
+@sensitive_variables("password")
+def _letter(request, *, user, password: str, reason: str) -> HttpResponse:
+    """The printable access letter, rendered into this response only."""
+    response = TemplateResponse(
+        request,
+        "members/admin/access_letter.html",
+        {
+            "account": user,
+            "party": user.party,
+            "password": password,
+            "login_url": request.build_absolute_uri(reverse("members:login")),
+            "legacy_login_url": request.build_absolute_uri("/InetObsKontr/LoginPage"),
+            "password_rules": CooperativePasswordValidator().get_help_text(),
+            "resolution": settings.IOK_RULES_RESOLUTION,
+            "issued_at": timezone.now(),
+            "registrar": request.user,
+            "reason": reason,
+            "cooperative_name": settings.WAGTAIL_SITE_NAME,
+        },
+    )
+    response["Cache-Control"] = "no-store, no-cache, must-revalidate, private"
+    response["Pragma"] = "no-cache"
+    return response
+
+
+@sensitive_variables("password")
+@never_cache
+@registrar_required
+@require_http_methods(["GET", "POST"])
+def account_create_view(request: HttpRequest, party_pk: int) -> HttpResponse:
+    party = get_object_or_404(Party.objects.select_related("user"), pk=party_pk)
+    if getattr(party, "user", None) is not None:
+        messages.error(request, _("This party already has an account."))
+        return redirect("members_admin:index")
+    if request.method == "POST":
+        try:
+            user, password = account_create(
+                party=party, registrar=request.user, request=request
+            )
+        except RegistrationError:
+            messages.error(request, _("This party already has an account."))
+            return redirect("members_admin:index")
+        return _letter(request, user=user, password=password, reason="created")
+    audit_record(
+        actor=request.user,
+        event=Event.STAFF_VIEW,
+        target=party,
+        request=request,
+        path=request.path,
+    )
+    return _admin_page(request, "members/admin/account_create.html", {"party": party})
+
+
+@sensitive_variables("password")
+@never_cache
+@registrar_required
+@require_http_methods(["GET", "POST"])
+def account_reset_view(request: HttpRequest, user_pk: int) -> HttpResponse:
+    user = _resident_or_404(user_pk)
+    if request.method == "POST":
+        password = account_password_reset(
+            user=user, registrar=request.user, request=request
+        )
+        return _letter(request, user=user, password=password, reason="reset")
+    return _admin_page(request, "members/admin/account_reset.html", {"account": user})
+
+
+@never_cache
+@registrar_required
+@require_http_methods(["GET", "POST"])
+def account_block_view(request: HttpRequest, user_pk: int) -> HttpResponse:
+    user = _resident_or_404(user_pk)
+    form = BlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account_block(
+            user=user,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+        messages.success(
+            request,
+            _("Account %(identifier)s is blocked; its sessions have ended.")
+            % {"identifier": user.username},
+        )
+        return redirect("members_admin:index")
+    return _admin_page(
+        request, "members/admin/account_block.html", {"account": user, "form": form}
+    )
+
+
+@never_cache
+@registrar_required
+@require_POST
+def account_unblock_view(request: HttpRequest, user_pk: int) -> HttpResponse:
+    user = _resident_or_404(user_pk)
+    account_unblock(user=user, actor=request.user, request=request)
+    messages.success(
+        request,
+        _("Account %(identifier)s is unblocked.") % {"identifier": user.username},
+    )
+    return redirect("members_admin:index")
+
+
+@never_cache
+@registrar_required
+@require_POST
+def lockout_reset_view(request: HttpRequest, user_pk: int) -> HttpResponse:
+    user = _resident_or_404(user_pk)
+    lockout_reset(username=user.username, actor=request.user, request=request)
+    messages.success(
+        request,
+        _("Failed logins of %(identifier)s were cleared; the account can log in.")
+        % {"identifier": user.username},
+    )
+    return redirect("members_admin:index")
+
+
+# --- Staff two-factor (superusers) ------------------------------------------------
+
+
+@never_cache
+@superuser_required
+def staff_otp_index(request: HttpRequest) -> HttpResponse:
+    staff = (
+        get_user_model()
+        ._default_manager.filter(party__isnull=True)
+        .filter(is_active=True)
+        .order_by("username")
+    )
+    rows = [
+        {
+            "account": member,
+            "has_device": otp.has_second_factor(member),
+            "enrolment_open": otp.enrolment_is_open(member),
+        }
+        for member in staff
+        if member.needs_second_factor
+    ]
+    return _admin_page(
+        request,
+        "members/admin/staff_otp.html",
+        {"rows": rows, "hours": settings.IOK_OTP_ENROLMENT_HOURS},
+    )
+
+
+@never_cache
+@superuser_required
+@require_POST
+def staff_otp_open_view(request: HttpRequest, user_pk: int) -> HttpResponse:
+    member = get_object_or_404(get_user_model(), pk=user_pk, party__isnull=True)
+    if otp.has_second_factor(member):
+        messages.error(request, _("Remove the current device first."))
+    else:
+        otp.enrolment_open(user=member, actor=request.user, request=request)
+        messages.success(
+            request,
+            _(
+                "%(identifier)s can now set up two-factor authentication by logging "
+                "in at /iok/login/ within %(hours)d hours."
+            )
+            % {
+                "identifier": member.username,
+                "hours": settings.IOK_OTP_ENROLMENT_HOURS,
+            },
+        )
+    return redirect("members_admin:staff-otp")
+
+
+@never_cache
+@superuser_required
+@require_POST
+def staff_otp_remove_view(request: HttpRequest, user_pk: int) -> HttpResponse:
+    member = get_object_or_404(get_user_model(), pk=user_pk, party__isnull=True)
+    if member.pk == request.user.pk:
+        messages.error(request, _("You cannot remove your own second factor here."))
+        return redirect("members_admin:staff-otp")
+    otp.devices_remove(user=member, actor=request.user, request=request)
+    sessions_end(user=member)
+    messages.success(
+        request,
+        _("Two-factor devices of %(identifier)s were removed; their sessions ended.")
+        % {"identifier": member.username},
+    )
+    return redirect("members_admin:staff-otp")

@@ -1,0 +1,153 @@
+"""Wagtail admin: the office's account screens, staff 2FA, and the audit trail."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
+
+from . import admin_views
+from .models import AuditEvent
+
+admin_urlpatterns = [
+    path("", admin_views.accounts_index, name="index"),
+    path(
+        "party/<int:party_pk>/create/",
+        admin_views.account_create_view,
+        name="create",
+    ),
+    path("<int:user_pk>/reset/", admin_views.account_reset_view, name="reset"),
+    path("<int:user_pk>/block/", admin_views.account_block_view, name="block"),
+    path("<int:user_pk>/unblock/", admin_views.account_unblock_view, name="unblock"),
+    path("<int:user_pk>/unlock/", admin_views.lockout_reset_view, name="unlock"),
+]
+# Kept apart from the accounts URLs, which are audited as views of resident data.
+staff_otp_urlpatterns = [
+    path("", admin_views.staff_otp_index, name="staff-otp"),
+    path("<int:user_pk>/open/", admin_views.staff_otp_open_view, name="staff-otp-open"),
+    path(
+        "<int:user_pk>/remove/",
+        admin_views.staff_otp_remove_view,
+        name="staff-otp-remove",
+    ),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_account_urls():
+    return [
+        path(
+            "members/",
+            include(
+                (
+                    [
+                        path("accounts/", include(admin_urlpatterns)),
+                        path("staff-2fa/", include(staff_otp_urlpatterns)),
+                    ],
+                    "members_admin",
+                ),
+                namespace="members_admin",
+            ),
+        )
+    ]
+
+
+class _PermissionMenuItem(MenuItem):
+    def __init__(self, *args, test, **kwargs):
+        self.test = test
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return self.test(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_accounts_menu_item():
+    return _PermissionMenuItem(
+        _("Resident accounts"),
+        reverse("members_admin:index"),
+        name="resident-accounts",
+        icon_name="user",
+        order=900,
+        test=lambda user: user.has_perm(admin_views.REGISTER),
+    )
+
+
+@hooks.register("register_settings_menu_item")
+def register_staff_otp_menu_item():
+    return _PermissionMenuItem(
+        _("Staff two-factor authentication"),
+        reverse("members_admin:staff-otp"),
+        name="staff-2fa",
+        icon_name="lock",
+        order=900,
+        test=lambda user: user.is_superuser,
+    )
+
+
+class ReadOnlyPermissionHelper(PermissionHelper):
+    """The audit trail can be read (``members.view_auditevent``), never changed,
+    not even by a superuser."""
+
+    def user_can_list(self, user):
+        return user.has_perm("members.view_auditevent")
+
+    def user_can_inspect_obj(self, user, obj):
+        return self.inspect_view_enabled and self.user_can_list(user)
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class AuditEventAdmin(ModelAdmin):
+    model = AuditEvent
+    menu_label = _("Audit trail")
+    menu_icon = "list-ul"
+    menu_order = 910
+    add_to_settings_menu = False
+    permission_helper_class = ReadOnlyPermissionHelper
+    inspect_view_enabled = True
+    list_display = (
+        "created_at",
+        "event",
+        "actor_username",
+        "target_user",
+        "target_party",
+        "ip_address",
+    )
+    list_filter = ("event", "created_at")
+    search_fields = (
+        "actor_username",
+        "target_user__username",
+        "target_party__number",
+        "target_party__name",
+        "ip_address",
+    )
+    list_per_page = 50
+    inspect_view_fields = (
+        "created_at",
+        "event",
+        "actor_username",
+        "actor",
+        "target_user",
+        "target_party",
+        "ip_address",
+        "details",
+    )
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("target_user", "target_party")
+        )
+
+
+modeladmin_register(AuditEventAdmin)

@@ -149,6 +149,11 @@ class NoticePage(Page):
             notice_sync_restriction(self)
         return result
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["attachments"] = self.attachments.select_related("document")
+        return context
+
     @property
     def is_expired(self) -> bool:
         return bool(self.valid_until and self.valid_until < timezone.localdate())

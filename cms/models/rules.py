@@ -112,6 +112,8 @@ class RulesPage(BoardApprovedPageMixin, RoutablePageMixin, Page):
             return self.render(
                 request, context_overrides={"day": day, "no_version_on_day": True}
             )
+        if version.is_current:
+            return redirect(self.url)
         return redirect(
             self.url + self.reverse_subpage("version", args=[version.revision_id])
         )

@@ -1,0 +1,106 @@
+"""The public site in a real browser: axe-core finds no serious accessibility
+problem, and the keyboard reaches the skip link first (Playwright + Debian's
+chromium, as in shared/BROWSER-TESTS.md)."""
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cms import demo
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PATHS = [
+    "/",
+    "/ogloszenia/",
+    "/ogloszenia/harmonogram-odczytow-podzielnikow/",
+    "/zasady-iok/",
+    "/rodo/",
+    "/kontakt/",
+    "/o-spoldzielni/",
+    "/szukaj/?q=wody",
+    "/nie-ma-takiej-strony/",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def seeded_site(live_server, settings, tmp_path):
+    """Seeded before the browser starts: Playwright's event loop would make
+    Django refuse database calls from this thread."""
+    settings.MEDIA_ROOT = tmp_path
+    demo.seed(stdout=io.StringIO())
+    return live_server.url
+
+
+@pytest.fixture
+def browser(seeded_site):
+    if not (Path(CHROMIUM).exists() and AXE.exists()):
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium or node_modules/axe-core is missing in CI")
+        pytest.skip("chromium or axe-core not installed (run make install-test)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def test_public_pages_have_no_serious_accessibility_violations(seeded_site, browser):
+    artifacts = ROOT / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    context = browser.new_context(
+        bypass_csp=True, viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    problems = {}
+    for path in PATHS:
+        page.goto(seeded_site + path)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("async () => (await axe.run()).violations")
+        serious = [
+            f"{v['id']}: {v['help']}"
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+        if serious:
+            problems[path] = serious
+        name = path.strip("/").replace("/", "_").replace("?", "_") or "home"
+        page.screenshot(path=str(artifacts / f"cms-{name}.png"), full_page=True)
+    context.close()
+    assert problems == {}
+
+
+def test_keyboard_reaches_a_visible_skip_link_first(seeded_site, browser):
+    page = browser.new_page()
+    page.goto(seeded_site + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        """() => {
+            const e = document.activeElement, r = e.getBoundingClientRect();
+            return {cls: e.className, text: e.textContent,
+                    visible: r.left >= 0 && r.top >= 0,
+                    outline: getComputedStyle(e).outlineStyle};
+        }"""
+    )
+    assert focused["cls"] == "skip-link"
+    assert focused["text"] == "Przejdź do treści"
+    assert focused["visible"]
+    assert focused["outline"] != "none"

@@ -207,7 +207,15 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "IOK Spółdzielnia")
 IOK_OTP_ENROLMENT_HOURS = 24
 # Admin URL prefixes whose views show a resident's personal or financial data:
 # each successful GET by staff is written to the audit trail.
-IOK_AUDIT_STAFF_VIEW_PREFIXES = ["/admin/ledger/", "/admin/members/accounts/"]
+IOK_AUDIT_STAFF_VIEW_PREFIXES = [
+    "/admin/ledger/",
+    "/admin/members/accounts/",
+    # Member-area records (members/area/wagtail_hooks_area.py).
+    "/admin/members/discrepancyreport/",
+    "/admin/members/contactchangerequest/",
+    "/admin/members/residentmeterreading/",
+    "/admin/area/",
+]
 
 # --- Internationalisation: Polish first, English available ----------------------
 LANGUAGE_CODE = "pl"

@@ -75,8 +75,8 @@ def consumption_svg(
         "are in the table below."
     ) % {
         "unit": unit_of_measure,
-        "first": date_format(bars[0].until, "SHORT_DATE_FORMAT"),
-        "last": date_format(bars[-1].until, "SHORT_DATE_FORMAT"),
+        "first": date_format(bars[0].until, "d.m.Y"),
+        "last": date_format(bars[-1].until, "d.m.Y"),
         "top": _number(top),
     }
     parts = [
@@ -154,7 +154,7 @@ def consumption_svg(
                 'fill="#1a1a1a">{}</text>'
                 '<text x="{}" y="{}" font-size="11" text-anchor="end" '
                 'fill="#1a1a1a" transform="rotate(-45 {} {})">{}</text></g>',
-                f"{date_format(bar.until, 'SHORT_DATE_FORMAT')}: "
+                f"{date_format(bar.until, 'd.m.Y')}: "
                 f"{_number(bar.value)} {unit_of_measure}",
                 _f(x),
                 _f(base_y - height),

@@ -395,13 +395,13 @@ def my_data_archive(*, user) -> bytes:
                         )
                 except FileNotFoundError:
                     continue
-        archive.writestr(
-            "README.txt",
-            _(
-                "Your data held by the cooperative's portal (IOK), as of "
-                "%(when)s.\r\ndane.json holds everything; the csv folder has the "
-                "same records as spreadsheets (UTF-8, semicolons).\r\n"
-            )
+        readme = [
+            _("Your data held by the cooperative's portal (IOK), as of %(when)s.")
             % {"when": timezone.localtime().strftime("%d.%m.%Y %H:%M")},
-        )
+            _(
+                "dane.json holds everything; the csv folder has the same records "
+                "as spreadsheets (UTF-8, semicolons)."
+            ),
+        ]
+        archive.writestr("README.txt", "\r\n".join(readme) + "\r\n")
     return buffer.getvalue()

@@ -354,13 +354,17 @@ def unit_ledger(
     page: int = 1,
     per_page: int = ledger_queries.STATEMENT_PAGE_SIZE,
     paginate: bool = True,
+    summary: UnitSummary | None = None,
 ) -> LedgerPage:
     """The ledger page of one of the party's units: the statement (opening
     balance, entries with running balance, closing balance) and the balance as
     of ``on`` with this month's breakdown, and the payment–charge pairs of the
     entries shown. ``date_to`` is capped at ``on``. Seven queries whatever the
-    length of the history; ``paginate=False`` returns every entry (print)."""
-    summary = unit_summary(party=party, unit_id=unit_id, on=on)
+    length of the history; ``paginate=False`` returns every entry (print).
+    ``summary`` is the unit as ``unit_summary`` returned it, if the caller has
+    it already (it must be this party's and this unit's)."""
+    if summary is None or summary.unit.pk != int(unit_id):
+        summary = unit_summary(party=party, unit_id=unit_id, on=on)
     date_to = min(date_to, on)
     date_from = min(date_from, date_to)
     in_rights = _visible([summary])

@@ -128,6 +128,7 @@ def _ledger_page(request: HttpRequest, unit_id: int, *, paginate: bool = True):
         kind=kind,
         page=page,
         paginate=paginate,
+        summary=summary,
     )
     return ledger, form
 

@@ -2,11 +2,16 @@
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.contrib.auth.models import Group
 from django.core.cache import cache
+
+from wagtail.models import Page, PageViewRestriction, Site
 
 import pytest
 
+from cms.models import HomePage, NoticeIndexPage, NoticePage
 from ledger.models import LedgerEntry, Meter, Unit
 from tests.factories import (
     BuildingFactory,
@@ -28,6 +33,7 @@ from tests.factories import (
 
 #: "Today" in the member-area tests (frozen with time-machine where it matters).
 TODAY = dt.date(2025, 3, 15)
+NOON = dt.datetime(2025, 3, 15, 12, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
 
 
 @pytest.fixture(autouse=True)
@@ -154,3 +160,50 @@ def book_month(unit, month: dt.date, *, paid: Decimal | None = None, pay_day=8):
 def resident_client(client, resident):
     client.force_login(resident)
     return client
+
+
+def add_notice(index, slug: str, *, live: bool = True, **fields) -> NoticePage:
+    fields.setdefault("title", slug.replace("-", " ").capitalize())
+    fields.setdefault("lead", f"Lead of {slug}")
+    fields.setdefault("date", TODAY)
+    notice = NoticePage(slug=slug, live=live, **fields)
+    index.add_child(instance=notice)
+    if live:
+        notice.save_revision().publish()
+    return notice
+
+
+@pytest.fixture
+def notices(db):
+    """A small page tree: a public notice, a residents-only notice, a draft,
+    and a notice restricted to the board's group."""
+    # A transactional test elsewhere may have flushed Wagtail's root page.
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root")
+    )
+    home = HomePage(title="Start", slug="start-area")
+    root.add_child(instance=home)
+    site = Site.objects.filter(is_default_site=True).first() or Site(
+        hostname="localhost", is_default_site=True
+    )
+    site.root_page = home
+    site.save()
+    index = NoticeIndexPage(title="Ogłoszenia", slug="ogloszenia")
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    board = add_notice(index, "dla-zarzadu", title="Tylko dla Zarządu")
+    restriction = PageViewRestriction.objects.create(
+        page=board, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.get_or_create(name="Zarząd testowy")[0])
+    return {
+        "public": add_notice(index, "publiczne", title="Wywóz gabarytów"),
+        "residents": add_notice(
+            index,
+            "dla-mieszkancow",
+            title="Przegląd gazowy – tylko dla mieszkańców",
+            audience=NoticePage.Audience.RESIDENTS,
+        ),
+        "draft": add_notice(index, "szkic", title="Szkic ogłoszenia", live=False),
+        "board_only": board,
+    }

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     # Content-Security-Policy, with a separate policy for the Wagtail admin.
     "members.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Database outage -> Polish 503 page; failed upload write -> "nothing saved".
+    "cms.middleware.ServiceErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.PolishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -244,7 +244,7 @@ IOK_REPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # bench/member_pages.py: route a database-free 50-row page as the yardstick.
 BENCH_BASELINE = env_bool("BENCH_BASELINE")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "cms.storage.SafeFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

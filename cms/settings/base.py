@@ -219,6 +219,15 @@ IOK_AUDIT_STAFF_VIEW_PREFIXES = [
     "/admin/area/",
 ]
 
+# --- Retention (RODO): `manage.py purge_old_data`, docs/operations.md ------------
+# The periods are the cooperative's decision as the data controller.
+IOK_AUDIT_RETENTION_DAYS = int(os.environ.get("IOK_AUDIT_RETENTION_DAYS", "1825"))
+IOK_LOGIN_LOG_RETENTION_DAYS = int(
+    os.environ.get("IOK_LOGIN_LOG_RETENTION_DAYS", "365")
+)
+# Calendar years of ledger kept, the current one included.
+IOK_LEDGER_RETENTION_YEARS = int(os.environ.get("IOK_LEDGER_RETENTION_YEARS", "6"))
+
 # --- Internationalisation: Polish first, English available ----------------------
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]

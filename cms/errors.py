@@ -13,7 +13,7 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -27,6 +27,7 @@ STORAGE_ERRNOS = frozenset(
     {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
 )
 RETRY_AFTER_SECONDS = 30
+HEALTH_PATH = "/healthz"
 
 
 def is_database_error(exc: BaseException | None) -> bool:
@@ -44,14 +45,21 @@ def is_storage_error(exc: BaseException | None) -> bool:
 
 def _render(template: str, status: int) -> HttpResponse:
     body = loader.get_template(template).render({"links": cached_site_links()})
-    response = HttpResponse(body, status=status, content_type="text/html")
+    response = HttpResponse(body, status=status)
     response["Cache-Control"] = "no-store"
     return response
 
 
-def database_unavailable() -> HttpResponse:
-    """503 with Retry-After: the page asks the resident to come back shortly."""
-    response = _render("503.html", 503)
+def database_unavailable(request=None) -> HttpResponse:
+    """503 with Retry-After: the page asks the resident to come back shortly.
+    The health endpoint keeps answering JSON, whichever layer failed."""
+    if request is not None and request.path == HEALTH_PATH:
+        response = JsonResponse(
+            {"status": "error", "database": "unreachable"}, status=503
+        )
+    else:
+        response = _render("503.html", 503)
+    response["Cache-Control"] = "no-store"
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -68,7 +76,7 @@ def server_error(request, template_name="500.html"):
     ``process_exception`` never sees. A database outage becomes the 503 page."""
     exc = sys.exc_info()[1]
     if is_database_error(exc):
-        return database_unavailable()
+        return database_unavailable(request)
     if is_storage_error(exc):
         return storage_failed()
     return _render(template_name, 500)

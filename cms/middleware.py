@@ -51,7 +51,7 @@ class ServiceErrorMiddleware:
                 request.path,
                 exception,
             )
-            return errors.database_unavailable()
+            return errors.database_unavailable(request)
         if errors.is_storage_error(exception):
             errors.logger.error(
                 "file storage failed: %s %s: %s",

@@ -108,3 +108,20 @@ def test_503_page_shows_the_cooperative_from_the_cache_only():
     assert "Spółdzielnia Mieszkaniowa Testowa" in body
     assert "ul. Próbna 1" in body
     assert "77 000 00 00" in body  # "call the office" when it is urgent
+
+
+@pytest.mark.django_db
+def test_health_check_answers_json_even_when_the_session_lookup_fails(member):
+    """A load balancer's probe carrying a session cookie fails in middleware,
+    before the health view runs; it still gets the health JSON."""
+    client = Client(raise_request_exception=False)
+    client.force_login(member)
+    with connection.execute_wrapper(_refuse_every_query):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unreachable"}
+
+
+def test_503_page_declares_its_encoding():
+    response = errors.database_unavailable()
+    assert response["Content-Type"] == "text/html; charset=utf-8"

@@ -86,6 +86,7 @@ class Result:
     status: int
     ok: bool
     clean_503: bool = False
+    page: str = ""
 
 
 @dataclass
@@ -221,7 +222,8 @@ def client_loop(
                 and "Serwis chwilowo niedostępny" in body
                 and "Traceback" not in body
             )
-            run.add(Result(started, seconds, response.status_code, ok, clean))
+            page = path.split("/")[2] or "dashboard"
+            run.add(Result(started, seconds, response.status_code, ok, clean, page))
         except requests.RequestException:
             run.add(Result(started, time.monotonic() - started, 0, False))
 
@@ -246,6 +248,18 @@ def report(label: str, results: list[Result], seconds: float) -> None:
             f"  latency of ok responses: p50 {percentile(ok, 50):.0f} ms, "
             f"p90 {percentile(ok, 90):.0f} ms, p99 {percentile(ok, 99):.0f} ms, "
             f"max {max(ok):.0f} ms"
+        )
+    by_page: dict[str, list[float]] = {}
+    for r in results:
+        if r.ok:
+            by_page.setdefault(r.page, []).append(r.seconds * 1000)
+    if by_page:
+        print(
+            "  p50 by page: "
+            + ", ".join(
+                f"{page} {statistics.median(v):.0f} ms"
+                for page, v in sorted(by_page.items())
+            )
         )
     statuses: dict[int, int] = {}
     for r in results:

@@ -10,6 +10,20 @@ from django.test import Client
 import pytest
 
 
+def force_login_verified(client: Client, user) -> Client:
+    """Log ``user`` in as if they had passed the second factor (a confirmed TOTP
+    device in the session): staff need it for the Wagtail admin."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="authenticator")
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def member(db, django_user_model):
     """A resident with a party and their own password (``lato2026``)."""

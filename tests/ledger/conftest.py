@@ -28,8 +28,9 @@ def staff_client(client, staff_user):
 
     The one place to adapt when the admin requires a second factor: log the
     user in the way the admin then expects (e.g. a verified OTP device)."""
-    client.force_login(staff_user)
-    return client
+    from tests.conftest import force_login_verified
+
+    return force_login_verified(client, staff_user)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.area.conftest import book_month, make_resident
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.urls("tests.production.error_urls"),
 ]
 

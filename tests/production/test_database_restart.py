@@ -32,7 +32,7 @@ from .servers import (
 )
 from .servers import shared_database_url as database_url
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 OUTAGE_SECONDS = 3
 RECOVERY_LIMIT_SECONDS = 20

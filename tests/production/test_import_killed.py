@@ -28,7 +28,7 @@ from tests.factories import BuildingFactory, EstateFactory
 from .servers import ROOT, require_postgresql
 from .servers import shared_database_url as database_url
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 UNITS = 400
 ROWS = int(os.environ.get("IOK_TEST_KILLED_IMPORT_ROWS", "200000"))

@@ -9,7 +9,7 @@ import requests
 from .servers import AppServer, free_port, production_env, require_postgresql
 from .servers import shared_database_url as database_url
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_production_server_serves_health_pages_and_compressed_hashed_static(

@@ -26,7 +26,7 @@ from .servers import (
 )
 from .servers import shared_database_url as database_url
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 REDIS_URL = os.environ.get("IOK_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 FAILURE_LIMIT = 3

@@ -28,6 +28,19 @@ DOOMED = "ledger_import_doomed"
 LOCK_KEY = 0x6C6564676572
 
 
+# Django field types that are not text in the staging table, as psycopg names them.
+COPY_TYPES = {
+    "DateField": "date",
+    "DecimalField": "numeric",
+    "SmallIntegerField": "int2",
+    "PositiveSmallIntegerField": "int2",
+    "IntegerField": "int4",
+    "PositiveIntegerField": "int4",
+    "BigIntegerField": "int8",
+    "BooleanField": "bool",
+}
+
+
 def q(name: str) -> str:
     return connection.ops.quote_name(name)
 
@@ -69,6 +82,13 @@ class CopyWriter(Writer):
             return "text"
         return self.field(field.name).db_type(connection)
 
+    def copy_type(self, field: FieldSpec) -> str:
+        """The type psycopg dumps the column as, in COPY's binary format."""
+        if field.ref or field.name == self.spec.key:
+            return "text"
+        internal = self.field(field.name).get_internal_type()
+        return COPY_TYPES.get(internal, "text")
+
     @contextmanager
     def staging(self) -> Iterator[Any]:
         columns = ", ".join(
@@ -81,8 +101,13 @@ class CopyWriter(Writer):
         )
         names = ", ".join(q(f.name) for f in self.stage_fields)
         with connection.cursor() as cursor:
-            sql = f"COPY {STAGE} (line, {names}) FROM STDIN"
+            # Binary COPY with declared types: cheaper to write for psycopg and to
+            # read for the server than dates and numbers spelled out as text.
+            sql = f"COPY {STAGE} (line, {names}) FROM STDIN (FORMAT BINARY)"
             with cursor.copy(sql) as copy:
+                copy.set_types(
+                    ["int4", *(self.copy_type(f) for f in self.stage_fields)]
+                )
                 write_row = copy.write_row
                 pick = self.pick
                 if pick is None:

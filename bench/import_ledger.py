@@ -23,6 +23,8 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -264,6 +266,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 2_000_000])
     parser.add_argument("--keep", action="store_true", help="keep the CSV files")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of (b) and (c), best counts"
+    )
     args = parser.parse_args()
 
     url = database_url()
@@ -304,28 +309,38 @@ def main() -> None:
             f"  (a) plain COPY into a bare table   {bare:7.2f} s "
             f"{rows / bare:>12,.0f} rows/s"
         )
-        reset(conn)
-        sql_floor = floor(conn, path)
-        print(
-            f"  (b) COPY + set-based upsert (floor){sql_floor:7.2f} s "
-            f"{rows / sql_floor:>12,.0f} rows/s"
-        )
-        reset(conn)
-        seconds, rss, output, code = run_import_measured(path)
-        if code != 0:
-            print(output)
-            sys.exit(f"import_data failed with exit code {code}")
-        print(
-            f"  (c) manage.py import_data ledger   {seconds:7.2f} s "
-            f"{rows / seconds:>12,.0f} rows/s  peak RSS {rss / 1024:.0f} MiB"
-        )
-        print(f"      {output.strip().splitlines()[-1]}")
-        print(f"      (c) / (b) = {seconds / sql_floor:.2f}  (goal <= 1.50)")
+        # (b) and (c) alternate, so that a burst of load on a shared machine
+        # does not fall on one of them only; the best run of each counts.
+        floors, imports = [], []
+        for attempt in range(1, args.repeat + 1):
+            reset(conn)
+            floors.append(floor(conn, path))
+            print(
+                f"  (b) COPY + set-based upsert (floor){floors[-1]:7.2f} s "
+                f"{rows / floors[-1]:>12,.0f} rows/s   [run {attempt}]"
+            )
+            reset(conn)
+            seconds, rss, output, code = run_import_measured(path)
+            if code != 0:
+                print(output)
+                sys.exit(f"import_data failed with exit code {code}")
+            imports.append((seconds, rss, output))
+            print(
+                f"  (c) manage.py import_data ledger   {seconds:7.2f} s "
+                f"{rows / seconds:>12,.0f} rows/s  peak RSS {rss / 1024:.0f} MiB"
+                f"   [run {attempt}]"
+            )
+            print(f"      {output.strip().splitlines()[-1]}")
+        sql_floor = min(floors)
+        seconds, rss, output = min(imports)
+        rss = max(r for _s, r, _o in imports)
+        print(f"      best (c) / best (b) = {seconds / sql_floor:.2f}  (goal <= 1.50)")
         # The same rows again in another file (one changed amount, one new row):
         # every other row must come back unchanged.
         again = work / f"ledger-{rows}-again.csv"
         with path.open("rb") as src, again.open("wb") as dst:
-            dst.write(src.read())
+            # Streamed: a fork of a big parent would inflate the child's ru_maxrss.
+            shutil.copyfileobj(src, dst, 1 << 20)
             dst.write(b"KF-X000000001;L00001;2026-01-01;2026-01;;payment;;;1,00;X;Y\n")
         seconds2, rss2, output2, code2 = run_import_measured(again)
         print(
@@ -345,6 +360,12 @@ def main() -> None:
             f"c/b={seconds / sql_floor:.2f}  rss={rss / 1024:.0f}MiB  "
             f"d={seconds2:.2f}s  rss={rss2 / 1024:.0f}MiB"
         )
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"(this benchmark's own peak RSS: {own:.0f} MiB; a child's ru_maxrss counts "
+        "its parent's pages until exec, so the figures above are the import's own "
+        "only where they exceed this)"
+    )
     conn.close()
 
 

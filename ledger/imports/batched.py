@@ -77,7 +77,6 @@ class BatchedWriter(Writer):
         self._check_self_refs()
 
     def _put(self, line: int, row: tuple) -> None:
-        self.staged += 1
         ok = True
         key = row[self.key_index]
         first = self.lines.get(key)
@@ -120,8 +119,11 @@ class BatchedWriter(Writer):
             if value not in self.lines:
                 self.unknown(line, fields[name], value)
 
+    #: Everything was checked while staging; errors are sorted by the caller.
+    checks_first = True
+
     def check(self) -> None:
-        """Everything was checked while staging; errors are sorted by the caller."""
+        pass
 
     def _flush(self) -> None:
         chunk, self.chunk = self.chunk, []

@@ -1091,11 +1091,18 @@ def _open_xlsx(
     stream: IO[bytes], columns: Sequence[Column], info: FileInfo, log: ProblemLog
 ) -> Table:
     import openpyxl  # imported here: only XLSX uploads pay for it
+    from openpyxl.utils.exceptions import InvalidFileException
 
     info.format = "xlsx"
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        ValueError,
+    ) as exc:
         log.error(
             1, None, _("the XLSX file cannot be read: %(reason)s") % {"reason": exc}
         )

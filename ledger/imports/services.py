@@ -349,12 +349,15 @@ def _run(
             first, last = _stage(spec, table, writer, log, recorder, replace)
         finally:
             result.rows = table.rows_read
-    if writer.staged:
-        writer.check()
+    if writer.staged and (writer.checks_first or not log.ok):
+        writer.check()  # with errors already, list the key errors too
     log.sort()
     if not log.ok:
         raise _Rejected
     inserted, updated = writer.apply()
+    log.sort()
+    if not log.ok:
+        raise _Rejected
     result.inserted, result.updated = inserted, updated
     result.unchanged = writer.staged - inserted - updated
     if replace is not None and first is not None:
@@ -422,6 +425,7 @@ def _stage(spec, table, writer, log, recorder, replace):
             if count % PROGRESS_EVERY == 0:
                 recorder(count, bytes_read(), total_bytes)
     recorder(count, bytes_read(), total_bytes)
+    writer.staged = count
     if replace is not None and replace.auto:
         if low is None:
             return None, None

@@ -187,7 +187,10 @@ def _empty(model: type[models.Model], name: str) -> Any:
     if model_field.null or model_field.is_relation:
         return None
     if model_field.has_default():
-        return model_field.get_default()
+        default = model_field.get_default()
+        if isinstance(model_field, models.DecimalField):
+            return Decimal(default)  # as the file's numbers are: never an int
+        return default
     if model_field.empty_strings_allowed:
         return ""
     return None

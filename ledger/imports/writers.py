@@ -8,8 +8,9 @@ drift apart. A writer is used like this, inside one transaction::
     with writer.staging() as put:
         for line, row in rows:
             put(line, row)
-    writer.check()              # duplicate keys, unknown references, unique groups
-    inserted, updated = writer.apply()
+    if writer.checks_first or errors_so_far:
+        writer.check()          # duplicate keys, unknown references, unique groups
+    inserted, updated = writer.apply()   # may find them itself and log them
     removed = writer.remove(first_day, last_day)
     writer.post_check()
 """
@@ -40,6 +41,10 @@ class WriteContext:
 
 class Writer:
     """Base of the write paths: the problem messages, and the field bookkeeping."""
+
+    #: Whether check() must run before apply(); a path whose apply() finds
+    #: duplicate and unknown keys by itself sets it False.
+    checks_first = True
 
     def __init__(self, ctx: WriteContext):
         self.ctx = ctx

@@ -355,3 +355,14 @@ def test_rows_are_streamed_not_loaded_whole():
     next(rows)
     assert table.bytes_read() < 64 * 1024
     assert sum(1 for _ in rows) == 199_999
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused():
+    buffer = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    rows, log, _ = read(buffer.getvalue(), name="umowa.xlsx")
+    assert rows is None
+    assert messages(log)[0].startswith("umowa.xlsx:1: the XLSX file cannot be read")

@@ -359,12 +359,20 @@ def test_progress_is_visible_to_others_while_the_import_runs(monkeypatch, write_
     observer = connections.create_connection("default")
     seen = []
 
+    locks = []
+
     def look(rows_done, _bytes, _total):
         with observer.cursor() as cursor:
             cursor.execute(
                 "SELECT max(progress) FROM ledger_dataimport WHERE kind = 'ledger'"
             )
             seen.append(cursor.fetchone()[0])
+            # One import at a time: the run holds the imports' advisory lock.
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                "AND granted AND pid <> pg_backend_pid()"
+            )
+            locks.append(cursor.fetchone()[0])
 
     try:
         result = data_import_run(kind="ledger", path=path, progress=look)
@@ -372,3 +380,4 @@ def test_progress_is_visible_to_others_while_the_import_runs(monkeypatch, write_
         observer.close()
     assert result.inserted == 60
     assert max(seen) >= 40  # written by the side connection, seen before commit
+    assert min(locks) >= 1

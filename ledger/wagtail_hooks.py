@@ -254,6 +254,8 @@ class UnitInspectView(InspectView):
             return self.holders()
         if field_name == "ledger":
             return self.ledger()
+        if field_name == "bank_account":
+            return self.instance.bank_account_display or _("none")
         return super().get_field_display_value(field_name, field)
 
     def get_field_label(self, field_name, field=None):
@@ -313,6 +315,7 @@ class UnitAdmin(LedgerModelAdmin):
     list_select_related = ("building__estate",)
     search_fields = ("code", "number", "building__address", "building__code")
     search_handler_class = SplitOnSlashSearchHandler
+    ordering = ("code",)
     inspect_view_class = UnitInspectView
     inspect_view_fields = (
         "code",

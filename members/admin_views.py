@@ -63,16 +63,16 @@ def accounts_index(request: HttpRequest) -> HttpResponse:
     form = PartySearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     parties = list(parties_search(query=query)) if query else []
-    rows = []
-    for party in parties:
-        user = getattr(party, "user", None)
-        rows.append(
-            {
-                "party": party,
-                "account": user,
-                "failures": lockout_failures(username=user.username) if user else 0,
-            }
-        )
+    accounts = [getattr(party, "user", None) for party in parties]
+    failures = lockout_failures(usernames=[a.username for a in accounts if a])
+    rows = [
+        {
+            "party": party,
+            "account": account,
+            "failures": failures.get(account.username, 0) if account else 0,
+        }
+        for party, account in zip(parties, accounts, strict=True)
+    ]
     blocked = (
         get_user_model()
         ._default_manager.filter(blocked_at__isnull=False, party__isnull=False)

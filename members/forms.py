@@ -179,6 +179,11 @@ class AdminLoginForm(WagtailLoginForm):
         "token_required": _("Enter the code from your authenticator app."),
     }
 
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # Wagtail leaves this label to the field name, which is never translated.
+        self.fields["password"].label = _("Password")
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         refuse_blocked(user, self.request)

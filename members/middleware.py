@@ -4,8 +4,8 @@
   a staff session (or any session under /admin/) has not passed the second factor,
   or when the session has been idle too long.
 - ``MemberAreaMiddleware`` sends a user who must change the office-issued password
-  to the change form from every member URL, and marks every /iok/ response
-  ``Cache-Control: no-store``.
+  to the change form from every member URL, and marks every /iok/ and /admin/
+  response ``Cache-Control: no-store``.
 - ``StaffViewAuditMiddleware`` writes an audit row when verified staff open admin
   screens that show residents' personal or financial data.
 - ``ContentSecurityPolicyMiddleware`` is django-csp's middleware with a separate
@@ -97,20 +97,19 @@ class SessionGuardMiddleware:
 
 
 class MemberAreaMiddleware:
-    """Forced first-login password change and no-store caching for /iok/."""
+    """Forced first-login password change; no-store caching for /iok/ and /admin/."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        in_member_area = request.path.startswith(MEMBER_PREFIX)
-        if (in_member_area or request.path.startswith(_admin_prefix())) and (
-            self._must_change(request)
-        ):
+        private = request.path.startswith((MEMBER_PREFIX, _admin_prefix()))
+        if private and self._must_change(request):
             response = redirect(reverse("members:password-change"))
         else:
             response = self.get_response(request)
-        if in_member_area:
+        if private:
+            # Residents' data must never sit in a browser or proxy cache.
             add_never_cache_headers(response)
         return response
 

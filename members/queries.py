@@ -28,10 +28,11 @@ def resident_accounts() -> QuerySet:
     return get_user_model()._default_manager.filter(party__isnull=False)
 
 
-def lockout_failures(*, username: str) -> int:
-    """Recent failed logins recorded for an identifier (from every address)."""
-    attempts = AccessAttempt.objects.filter(username=username)
+def lockout_failures(*, usernames: list[str]) -> dict[str, int]:
+    """Recent failed logins per identifier (from every address), in one query."""
+    attempts = AccessAttempt.objects.filter(username__in=usernames)
     cool_off = get_cool_off()
     if cool_off:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
-    return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+    totals = attempts.values("username").annotate(total=Sum("failures_since_start"))
+    return {row["username"]: row["total"] for row in totals}

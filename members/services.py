@@ -21,6 +21,7 @@ from ledger.models import Party
 
 from .audit import Event, audit_record, client_ip
 from .models import UserSession
+from .otp import devices_remove, has_second_factor
 
 # No 0/O, 1/l/I: the first password is typed from paper.
 PASSWORD_LOWER = "abcdefghijkmnopqrstuvwxyz"  # noqa: S105 - alphabet
@@ -199,9 +200,13 @@ def account_password_reset(*, user, registrar, request: HttpRequest | None = Non
     """Issue a new first password after a lost one (§IV.3).
 
     Ends the user's sessions, lifts a lockout on the identifier, sets the
-    "must change" state; returns the new password for the letter.
+    "must change" state; returns the new password for the letter. The resident's
+    optional two-factor devices are removed too: the office has just checked their
+    identity in person, and a lost password often comes with a lost phone.
     """
     _check_resident(user)
+    if has_second_factor(user):
+        devices_remove(user=user, actor=registrar, request=request)
     password = first_password_generate(user)
     user.set_password(password)
     user.must_change_password = True

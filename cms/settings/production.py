@@ -27,6 +27,10 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+# "__Host-" cookies: browsers accept them only over HTTPS, for this exact host and
+# path "/", so a sibling subdomain cannot plant or overwrite them.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # Compressed, hashed static files served by whitenoise (run collectstatic first).
 STORAGES = {

@@ -75,3 +75,23 @@ def test_office_forms_refuse_a_post_without_token(registrar):
     resident.refresh_from_db()
     assert resident.blocked_at is None
     assert resident.check_password("lato2026")
+
+
+def test_staff_two_factor_forms_refuse_a_post_without_token(
+    staff_client, django_user_model
+):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    editor = django_user_model.objects.create_user("redaktor2", is_staff=True)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_client.user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = staff_client.session[DEVICE_ID_SESSION_KEY]
+    session.save()
+    for url in [
+        f"/admin/members/staff-2fa/{editor.pk}/open/",
+        f"/admin/members/staff-2fa/{editor.pk}/remove/",
+    ]:
+        assert client.post(url).status_code == 403, url
+    editor.refresh_from_db()
+    assert editor.otp_enrolment_until is None

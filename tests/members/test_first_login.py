@@ -96,3 +96,16 @@ def test_password_change_rotates_the_key_and_ends_other_sessions(resident):
     assert list(
         UserSession.objects.filter(user=resident).values_list("session_key", flat=True)
     ) == [here.cookies["sessionid"].value]
+
+
+def test_members_only_wagtail_pages_also_wait_for_the_change(client, new_resident):
+    from wagtail.models import PageViewRestriction, Site
+
+    page = Site.objects.get(is_default_site=True).root_page
+    PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.LOGIN
+    )
+    login(client, "100201", "start1")
+    assert client.get(page.url)["Location"] == CHANGE_URL
+    change(client, "start1", "lato2026")
+    assert client.get(page.url).status_code == 200

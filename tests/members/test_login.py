@@ -103,12 +103,13 @@ def test_unknown_identifier_costs_one_password_hash_like_a_wrong_password(
     assert wrong_password_calls == CountingHasher.calls == 1
 
 
-def test_logout_needs_a_post(member_client):
+def test_logout_needs_a_post(member_client, member):
     assert member_client.get("/iok/logout/").status_code == 405
     assert member_client.get("/iok/").status_code == 200
     response = member_client.post("/iok/logout/")
     assert response["Location"] == "/iok/login/"
     assert member_client.get("/iok/")["Location"].startswith("/iok/login/")
+    assert AuditEvent.objects.filter(event="logout", target_user=member).exists()
 
 
 @pytest.mark.parametrize("url", MEMBER_URLS)
@@ -122,6 +123,10 @@ def test_member_urls_send_anonymous_visitors_to_login(client, url):
 def test_member_area_responses_are_never_stored(member_client, url):
     response = member_client.get(url)
     assert "no-store" in response["Cache-Control"]
+
+
+def test_admin_responses_are_never_stored(staff_client):
+    assert "no-store" in staff_client.get("/admin/")["Cache-Control"]
 
 
 def test_login_does_not_redirect_to_another_site(client, resident):

@@ -40,6 +40,16 @@ def test_registrar_finds_a_party_by_name_or_number(registrar_client, party):
         assert f"/admin/members/accounts/party/{party.pk}/create/" in html
 
 
+def test_account_search_uses_a_fixed_number_of_queries(
+    registrar_client, django_assert_max_num_queries
+):
+    for n in range(30):
+        make_resident(f"2000{n:02d}")
+    with django_assert_max_num_queries(20):
+        page = registrar_client.get("/admin/members/accounts/", {"q": "2000"})
+    assert page.content.decode().count("/reset/") == 30
+
+
 def test_creating_an_account_prints_a_one_time_letter(
     registrar_client, registrar, party
 ):
@@ -140,6 +150,18 @@ def test_reset_issues_a_new_letter_and_ends_the_old_password(
     assert AuditEvent.objects.filter(
         event="letter_issued", target_user=user, details__reason="password_reset"
     ).exists()
+
+
+def test_reset_also_removes_the_residents_optional_second_factor(registrar_client):
+    user = make_resident("100601")
+    TOTPDevice.objects.create(user=user, name="app")
+    _identifier, password = letter_values(
+        registrar_client.post(f"/admin/members/accounts/{user.pk}/reset/")
+    )
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    client = Client()
+    assert login(client, "100601", password)["Location"] == "/iok/"
+    assert AuditEvent.objects.filter(event="otp_removed", target_user=user).exists()
 
 
 def test_office_screens_need_the_registrar_permission(django_user_model):

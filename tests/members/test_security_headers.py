@@ -78,14 +78,20 @@ def test_production_response_carries_the_security_headers(
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert csp["frame-ancestors"] == "'none'"
     assert csp["object-src"] == "'none'"
-    csrf_cookie = response.cookies["csrftoken"]
+    csrf_cookie = response.cookies["__Host-csrftoken"]
     assert csrf_cookie["secure"]
+    assert csrf_cookie["httponly"]
+    assert csrf_cookie["path"] == "/"
+    assert not csrf_cookie["domain"]
 
     logged_in = login(client, "100200", "lato2026", secure=True)
-    session_cookie = logged_in.cookies["sessionid"]
+    assert logged_in["Location"] == "/iok/"
+    session_cookie = logged_in.cookies["__Host-sessionid"]
     assert session_cookie["secure"]
     assert session_cookie["httponly"]
     assert session_cookie["samesite"] == "Lax"
+    assert session_cookie["path"] == "/"
+    assert client.get("/iok/", secure=True).status_code == 200
 
 
 @pytest.mark.django_db

@@ -28,6 +28,12 @@ def admin_login(client, username, password, token=""):
     )
 
 
+def test_admin_login_form_asks_for_the_code_in_polish(client):
+    html = client.get("/admin/login/").content.decode()
+    assert "Kod z aplikacji uwierzytelniającej lub kod zapasowy" in html
+    assert re.search(r'for="id_password"[^>]*>\s*Hasło<', html)
+
+
 def test_staff_admin_login_without_second_factor_is_refused(client, staff_user):
     response = admin_login(client, "kierownik", "Admin12345!")
     assert response.status_code == 200
@@ -203,8 +209,12 @@ def test_resident_turns_totp_off_with_the_password(member_client, member):
     assert AuditEvent.objects.filter(event="otp_removed", target_user=member).exists()
 
 
+@pytest.mark.parametrize(
+    "url", ["/iok/", "/iok/password/", "/iok/security/", "/iok/security/app/"]
+)
 def test_member_views_refuse_a_session_that_has_not_passed_its_second_factor(
-    member_client, member
+    member_client, member, url
 ):
+    # E.g. a session opened elsewhere before the resident turned 2FA on.
     TOTPDevice.objects.create(user=member, name="app")
-    assert member_client.get("/iok/")["Location"].startswith("/iok/login/")
+    assert member_client.get(url)["Location"].startswith("/iok/login")

@@ -1,0 +1,90 @@
+"""The login and first-login flow in Debian's Chromium: works under the strict CSP
+and has no serious accessibility violations (axe-core)."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import make_resident
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def first_login_resident(transactional_db):
+    # Created before Playwright starts: its event loop forbids sync ORM calls.
+    return make_resident("100201", "start1", must_change_password=True)
+
+
+@pytest.fixture
+def browser(first_login_resident, live_server):
+    if not (shutil.which(CHROMIUM) and AXE.exists()):
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium and axe-core are required in CI")
+        pytest.skip("Chromium or axe-core not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run()).violations")
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def log_in(page, base_url):
+    page.goto(base_url + "/iok/login/")
+    page.fill("#id_username", "100201")
+    page.fill("#id_password", "start1")
+    page.click("form.member-form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_first_login_in_a_browser(browser, live_server):
+    # Accessibility (axe is injected, so this context bypasses the CSP).
+    audit = browser.new_context(bypass_csp=True)
+    page = audit.new_page()
+    page.goto(live_server.url + "/iok/login/")
+    assert serious_violations(page) == []
+    log_in(page, live_server.url)
+    assert page.url.endswith("/iok/password/")
+    assert serious_violations(page) == []
+    audit.close()
+
+    # The real flow under the site's CSP: no violation reported by the browser.
+    context = browser.new_context()
+    page = context.new_page()
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    log_in(page, live_server.url)
+    assert page.url.endswith("/iok/password/")
+    page.fill("#id_old_password", "start1")
+    page.fill("#id_new_password1", "lato2026")
+    page.fill("#id_new_password2", "lato2026")
+    page.click("form.member-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.url.endswith("/iok/")
+    assert "Witamy" in page.inner_text("h1")
+    assert not [text for text in console if "Content Security Policy" in text]
+    context.close()

@@ -131,6 +131,7 @@ def _document(title: str, filename: str, content: bytes):
     if document is None:
         document = Document(title=title)
         document.file.save(filename, ContentFile(content), save=False)
+        document._set_document_file_metadata()  # size and hash, as an upload would
         document.save()
     return document
 
@@ -269,7 +270,7 @@ def _standard_page(home: HomePage, form) -> StandardPage:
         },
         {
             "type": "document",
-            "value": {"document": form.pk, "title": "Wniosek o dostęp do IOK (PDF)"},
+            "value": {"document": form.pk, "title": "Wniosek o dostęp do IOK"},
         },
     ]
     page, _created = _child(

@@ -3,6 +3,8 @@
 import io
 
 from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
 
 from wagtail.models import Page
 
@@ -20,16 +22,30 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture(scope="session")
-def _media_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("media")
+@pytest.fixture(scope="module")
+def _demo_seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seed once per test module inside an outer transaction.
+
+    Each test's own ``db`` transaction nests inside it as a savepoint, so every
+    test starts from the same freshly seeded tree; the whole module's changes are
+    rolled back at the end. Seeding per test took seconds on PostgreSQL.
+    """
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with django_db_blocker.unblock(), media:
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            demo.seed(stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            cache.clear()
 
 
 @pytest.fixture
-def demo_site(db, settings, _media_root):
+def demo_site(_demo_seeded, db):
     """The demo page tree of ``seed_demo`` (public site part)."""
-    settings.MEDIA_ROOT = _media_root
-    demo.seed(stdout=io.StringIO())
     return HomePage.objects.get()
 
 

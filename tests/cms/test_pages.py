@@ -152,7 +152,7 @@ def test_standard_page_renders_image_table_and_document(client: Client, demo_sit
     html = client.get(StandardPage.objects.get().url).content.decode()
     assert 'alt="Rysunek trzech bloków mieszkalnych Spółdzielni"' in html
     assert "<table>" in html and '<th scope="col"' in html
-    assert "Wniosek o dostęp do IOK (PDF)" in html
+    assert re.search(r"Wniosek o dostęp do IOK</a> <span[^>]*>\(PDF, \d", html)
 
 
 def test_not_found_page_is_polish_and_reveals_nothing(client: Client, demo_site):
@@ -170,3 +170,12 @@ def test_server_error_template_renders_without_a_request(settings):
     html = loader.get_template("500.html").render()
     assert "Błąd serwera" in html
     assert '<html lang="pl">' in html
+
+
+def test_csrf_failure_page_is_polish_and_has_the_footer(demo_site):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/szukaj/", {"q": "x"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Formularz wygasł" in html
+    assert "Klauzula informacyjna RODO" in footer(html)

@@ -51,14 +51,6 @@ def test_site_links_follow_site_settings(demo_site):
     assert get_site_links().phone == "77 000 00 00"
 
 
-def test_site_links_are_empty_not_broken_on_an_empty_site(db):
-    links = get_site_links()
-    assert links.rules_url == ""
-    assert links.privacy_url == ""
-    assert links.application_form_url == ""
-    assert links.login_url == "/iok/login/"
-
-
 def test_non_wagtail_page_extending_base_has_the_footer_links(demo_site, rf):
     """The member area renders plain Django views on base.html."""
     from django.template.loader import render_to_string

@@ -148,7 +148,7 @@ def test_resident_journey_on_desktop_and_phone(demo_server, browser):
         shot("1-login")
         page.fill("input[name=username]", IDENTIFIER)
         page.fill("input[name=password]", password)
-        page.click("form button[type=submit]")
+        page.click("form.member-form button[type=submit]")
 
         if password == FIRST_PASSWORD:
             # The first login leads to the forced password change.

@@ -129,9 +129,13 @@ def _rights_by_unit(
     return current
 
 
+ZONE_ORDER = {zone: index for index, zone in enumerate(Unit.Zone.values)}
+
+
 def _sort_key(summary: UnitSummary):
+    """Cooperative stock first, then housing communities (rules §III.2)."""
     unit = summary.unit
-    return (unit.zone, unit.building.address, unit.number)
+    return (ZONE_ORDER.get(unit.zone, 99), unit.building.address, unit.number)
 
 
 def _visible(summaries) -> Q:

@@ -457,11 +457,7 @@ def payments_view(request: HttpRequest) -> HttpResponse:
                 "qr": qr,
             }
         )
-    return _render(
-        request,
-        "payments.html",
-        {"payments": payments, "links": links},
-    )
+    return _render(request, "payments.html", {"payments": payments})
 
 
 # --- Notices --------------------------------------------------------------------------

@@ -183,6 +183,13 @@ def test_resident_journey_on_desktop_and_phone(demo_server, browser):
         check("ledger")
         shot("4-ledger")
 
+        # Payment details: the QR code as inline SVG, copy buttons with JS.
+        page.goto(base + "/iok/platnosci/")
+        assert page.locator(".qr-code svg").count() >= 2
+        assert page.locator("button.copy-button:visible").count() >= 2
+        check("payments")
+        shot("4b-payments")
+
         meter = plan[name]
         page.goto(f"{base}/iok/liczniki/{meter['id']}/")
         page.fill("input[name=reading_date]", meter["date"])

@@ -182,3 +182,18 @@ def test_print_view_lists_the_whole_period_for_the_print_stylesheet(
     assert "Zestawienie z kartoteki finansowej" in html
     assert "members/css/area.css" in html
     assert "data-print hidden" in html
+
+
+def test_texts_from_the_accounting_system_are_escaped(resident_client, unit):
+    LedgerEntryFactory(
+        unit=unit,
+        kind=LedgerEntry.Kind.PAYMENT,
+        amount=Decimal("5.00"),
+        booking_date=dt.date(2025, 3, 4),
+        document_number="<b>DOK</b>",
+        description='<script>alert("x")</script>',
+    )
+    html = get(resident_client, unit).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;DOK&lt;/b&gt;" in html

@@ -53,7 +53,14 @@ def parse_args():
     parser.add_argument("--residents", type=int, default=300)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--duration", type=float, default=15.0, help="seconds each")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds each")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of the three pages, interleaved so that other load on the "
+        "machine hits them alike; the medians are reported",
+    )
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds each")
     parser.add_argument("--reseed", action="store_true", help="seed even if seeded")
     return parser.parse_args()
@@ -344,16 +351,22 @@ def main() -> None:
                 lambda body: b"Zestawienie operacji" in body,
             ),
         }
-        for label, (paths, check) in targets.items():
-            results[label] = load(
-                args.port,
-                paths,
-                cookie_name=cookie_name,
-                duration=args.duration,
-                warmup=args.warmup,
-                concurrency=args.concurrency,
-                check=check,
-            )
+        for round_number in range(args.rounds):
+            for label, (paths, check) in targets.items():
+                figures = load(
+                    args.port,
+                    paths,
+                    cookie_name=cookie_name,
+                    duration=args.duration,
+                    warmup=args.warmup,
+                    concurrency=args.concurrency,
+                    check=check,
+                )
+                results.setdefault(label, []).append(figures)
+                print(
+                    f"  round {round_number + 1}: {label}: {figures['rps']:.1f} req/s",
+                    flush=True,
+                )
     finally:
         server.terminate()
         try:
@@ -362,21 +375,36 @@ def main() -> None:
             server.kill()
         log.close()
 
-    baseline = next(iter(results.values()))["rps"]
+    labels = list(results)
+    baseline_label = labels[0]
+
+    def median(label, key):
+        return statistics.median(figures[key] for figures in results[label])
+
+    def share(label):
+        """The page's throughput as a share of the baseline's in the same
+        round, median over the rounds."""
+        return statistics.median(
+            page["rps"] / base["rps"] * 100 if base["rps"] else 0.0
+            for page, base in zip(results[label], results[baseline_label], strict=True)
+        )
+
     print()
     print(
         f"{'page':<40}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'errors':>8}{'vs baseline':>13}"
     )
-    for label, figures in results.items():
-        share = figures["rps"] / baseline * 100 if baseline else float("nan")
+    for label in labels:
+        errors = sum(figures["errors"] for figures in results[label])
         print(
-            f"{label:<40}{figures['rps']:>9.1f}{figures['p50_ms']:>9.1f}"
-            f"{figures['p99_ms']:>9.1f}{figures['errors']:>8}{share:>12.0f}%"
+            f"{label:<40}{median(label, 'rps'):>9.1f}{median(label, 'p50_ms'):>9.1f}"
+            f"{median(label, 'p99_ms'):>9.1f}{errors:>8}{share(label):>12.0f}%"
         )
-    member = [r["rps"] for label, r in results.items() if not label.startswith("base")]
-    goal = min(member) / baseline * 100 if baseline else 0
-    print(f"\nslowest member page: {goal:.0f}% of the baseline (goal: at least 25%)")
+    goal = min(share(label) for label in labels[1:])
+    print(
+        f"\nslowest member page: {goal:.0f}% of the baseline's throughput "
+        "(median of the rounds; goal: at least 25%)"
+    )
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "member_pages.json").write_text(

@@ -211,8 +211,8 @@ def _fill_balances(
     totals: dict[int, dict] | None = None,
 ) -> None:
     """Compute each summary's ``breakdown`` and ``monthly_charge`` as of ``on``
-    (rules §III.4, as ``ledger.queries.balance_breakdown``): three queries for
-    all the units together, two when the caller gives the ``totals``."""
+    (rules §III.4, as ``ledger.queries.balance_breakdown``): two queries for
+    all the units together, one when the caller gives the ``totals``."""
     if not summaries:
         return
     month = month_start(on)
@@ -220,51 +220,65 @@ def _fill_balances(
     if totals is None:
         totals = _unit_totals(summaries, on=on)
 
-    # This month's booked charges by unit and component.
+    # This month's booked charges by unit and component ("B" rows), and the
+    # schedules in force ("S" rows): the monthly charge, and the simulation of
+    # the components whose charge for this month is not booked yet (unit-wide,
+    # as in ledger.queries: a charge booked for a previous holder counts). One
+    # query for both.
     visible, params = _visible_sql(summaries)
-    month_charges: dict[int, list[MonthCharge]] = {pk: [] for pk in unit_ids}
-    for unit_id, component_id, code, name, ordering, total, due in _rows(
-        f"""SELECT le.unit_id, le.component_id, cc.code, cc.name, cc.ordering,
-                   SUM(le.amount), MAX(le.due_date)
+    placeholders = ", ".join(["%s"] * len(unit_ids))
+    rows = _rows(
+        f"""SELECT 'B', le.unit_id, le.component_id, cc.code, cc.name, cc.ordering,
+                   SUM(le.amount), MAX(le.due_date), NULL, NULL
             FROM {LE} le LEFT JOIN {CC} cc ON cc.id = le.component_id
             WHERE le.booking_date <= %s AND le.period = %s AND le.kind = %s
                   AND {visible}
-            GROUP BY le.unit_id, le.component_id, cc.code, cc.name, cc.ordering""",  # noqa: S608 - only table names and placeholders
-        [on, month, CHARGE, *params],
-    ):
-        component = (
-            ChargeComponent(pk=component_id, code=code, name=name, ordering=ordering)
-            if component_id is not None
-            else None
-        )
-        month_charges[unit_id].append(
-            MonthCharge(component, -money(total), _date(due), simulated=False)
-        )
-
-    # The schedules in force: the monthly charge, and the simulation of the
-    # components whose charge for this month is not booked yet (unit-wide, as
-    # in ledger.queries: a charge booked for a previous holder counts).
-    placeholders = ", ".join(["%s"] * len(unit_ids))
-    schedules = _rows(
-        f"""SELECT cs.unit_id, cs.monthly_amount, cs.due_day,
-                   cc.id, cc.code, cc.name, cc.ordering,
-                   EXISTS (SELECT 1 FROM {LE} b
-                           WHERE b.unit_id = cs.unit_id AND b.period = %s
-                                 AND b.kind = %s
-                                 AND b.component_id = cs.component_id
-                                 AND b.booking_date <= %s)
+            GROUP BY le.unit_id, le.component_id, cc.code, cc.name, cc.ordering
+            UNION ALL
+            SELECT 'S', cs.unit_id, cc.id, cc.code, cc.name, cc.ordering,
+                   cs.monthly_amount, NULL, cs.due_day,
+                   CASE WHEN EXISTS (
+                       SELECT 1 FROM {LE} b
+                       WHERE b.unit_id = cs.unit_id AND b.period = %s
+                             AND b.kind = %s AND b.component_id = cs.component_id
+                             AND b.booking_date <= %s) THEN 1 ELSE 0 END
             FROM {CS} cs JOIN {CC} cc ON cc.id = cs.component_id
             WHERE cs.unit_id IN ({placeholders}) AND cs.valid_from <= %s
                   AND (cs.valid_to IS NULL OR cs.valid_to >= %s)""",  # noqa: S608 - only table names and placeholders
-        [month, CHARGE, on, *unit_ids, on, on],
+        [on, month, CHARGE, *params, month, CHARGE, on, *unit_ids, on, on],
     )
+    month_charges: dict[int, list[MonthCharge]] = {pk: [] for pk in unit_ids}
+    schedules = []
+    for (
+        source,
+        unit_id,
+        cid,
+        code,
+        name,
+        ordering,
+        amount,
+        due,
+        due_day,
+        booked,
+    ) in rows:
+        component = (
+            ChargeComponent(pk=cid, code=code, name=name, ordering=ordering)
+            if cid is not None
+            else None
+        )
+        if source == "B":
+            month_charges[unit_id].append(
+                MonthCharge(component, -money(amount), _date(due), simulated=False)
+            )
+        else:
+            schedules.append((unit_id, amount, due_day, component, booked))
     monthly: dict[int, Decimal] = dict.fromkeys(unit_ids, ZERO)
     simulated: dict[int, Decimal] = dict.fromkeys(unit_ids, ZERO)
     not_yet_due: dict[int, Decimal] = {
         pk: -money((totals.get(pk) or {}).get("not_yet_due")) for pk in unit_ids
     }
     by_unit = {summary.unit.pk: summary for summary in summaries}
-    for unit_id, amount, due_day, cid, code, name, ordering, booked in schedules:
+    for unit_id, amount, due_day, component, booked in schedules:
         amount = money(amount)
         monthly[unit_id] += amount
         if booked or not ledger_queries._covers(by_unit[unit_id].windows, on):
@@ -273,7 +287,6 @@ def _fill_balances(
         simulated[unit_id] -= amount
         if due > on:
             not_yet_due[unit_id] += amount
-        component = ChargeComponent(pk=cid, code=code, name=name, ordering=ordering)
         month_charges[unit_id].append(
             MonthCharge(component, amount, due, simulated=True)
         )
@@ -313,7 +326,7 @@ def _forget_last_import(sender, **kwargs):
 
 def unit_summaries(*, party: Party, on: dt.date) -> list[UnitSummary]:
     """Every unit the party holds a right to on ``on``, with its balance as of
-    that day, ordered by zone and address. Four queries (plus the cached
+    that day, ordered by zone and address. Three queries (plus the cached
     import time) however many units and however long their history."""
     summaries = sorted(_rights_by_unit(party=party, on=on).values(), key=_sort_key)
     _fill_balances(summaries, on=on, last_import=last_import_at())
@@ -447,8 +460,8 @@ def unit_ledger(
     """The ledger page of one of the party's units: the statement (opening
     balance, entries with running balance, closing balance) and the balance as
     of ``on`` with this month's breakdown, and the payment–charge pairs of the
-    entries shown. ``date_to`` is capped at ``on``. Seven queries whatever the
-    length of the history; ``paginate=False`` returns every entry (print).
+    entries shown. ``date_to`` is capped at ``on``. Four or five queries
+    whatever the length of the history (the pairs only when there are any); ``paginate=False`` returns every entry (print).
     ``summary`` is the unit as ``unit_summary`` returned it, if the caller has
     it already (it must be this party's and this unit's)."""
     if summary is None or summary.unit.pk != int(unit_id):
@@ -495,6 +508,7 @@ def unit_ledger(
     opening = money(opening)
 
     entries: list[StatementRow] = []
+    paired = False
     if count:
         # The running sum is computed by the database over the whole period
         # before the page is cut, as in ledger.queries.statement.
@@ -502,6 +516,8 @@ def unit_ledger(
             f"""SELECT le.id, le.booking_date, le.period, le.due_date, le.kind,
                        le.component_id, cc.name, le.amount, le.document_number,
                        le.description,
+                       EXISTS (SELECT 1 FROM {ES} es
+                               WHERE es.payment_id = le.id OR es.charge_id = le.id),
                        SUM(le.amount) OVER (
                            ORDER BY le.booking_date, le.id
                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
@@ -523,10 +539,12 @@ def unit_ledger(
                 document_number=row[8],
                 description=row[9],
             )
-            entry.running_balance = opening + money(row[10]) if not kind else None
+            entry.running_balance = opening + money(row[11]) if not kind else None
             entries.append(entry)
+            paired = paired or bool(row[10])
 
-    settlements = _settlements(entries, summary)
+    # Only units whose accounting system exports the pairing have any.
+    settlements = _settlements(entries, summary) if paired else {}
     for entry in entries:
         entry.pairs = settlements.get(entry.pk, [])
     return LedgerPage(

@@ -461,7 +461,8 @@ def unit_ledger(
     balance, entries with running balance, closing balance) and the balance as
     of ``on`` with this month's breakdown, and the payment–charge pairs of the
     entries shown. ``date_to`` is capped at ``on``. Four or five queries
-    whatever the length of the history (the pairs only when there are any); ``paginate=False`` returns every entry (print).
+    whatever the length of the history (the pairs only when there are any);
+    ``paginate=False`` returns every entry (print).
     ``summary`` is the unit as ``unit_summary`` returned it, if the caller has
     it already (it must be this party's and this unit's)."""
     if summary is None or summary.unit.pk != int(unit_id):

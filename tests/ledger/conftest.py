@@ -28,8 +28,21 @@ def staff_client(client, staff_user):
 
     The one place to adapt when the admin requires a second factor: log the
     user in the way the admin then expects (e.g. a verified OTP device)."""
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     return client
+
+
+def login_verified(client, user) -> None:
+    """Log ``user`` in with a passed second factor, as the admin requires
+    (members' SessionGuardMiddleware ends staff sessions without one)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="authenticator")
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tests.factories import (
     UnitFactory,
     UnitRightFactory,
 )
-from tests.ledger.conftest import MONTHLY
+from tests.ledger.conftest import MONTHLY, login_verified
 from tests.ledger.helpers import book_charges, pay
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +194,7 @@ def test_a_registrar_sees_the_books_but_cannot_change_schedules(
     client, django_user_model, flat
 ):
     schedule = ChargeScheduleFactory(unit=flat)
-    client.force_login(_staff_in(REGISTRARS, django_user_model))
+    login_verified(client, _staff_in(REGISTRARS, django_user_model))
 
     assert client.get(UNITS).status_code == 200
     assert client.get(inspect_url("unit", flat.pk)).status_code == 200
@@ -209,7 +209,7 @@ def test_an_accountant_can_change_a_schedule_but_not_a_ledger_entry(
 ):
     schedule = ChargeScheduleFactory(unit=flat)
     entry = LedgerEntryFactory(unit=flat)
-    client.force_login(_staff_in(ACCOUNTANTS, django_user_model))
+    login_verified(client, _staff_in(ACCOUNTANTS, django_user_model))
 
     assert (
         client.get(

@@ -13,10 +13,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from members.templatetags.area_tags import trimmed_number
 
 WIDTH = 720
 HEIGHT = 300
@@ -36,7 +38,7 @@ class Bar:
 
 
 def _number(value: Decimal) -> str:
-    return number_format(value, decimal_pos=3 if value % 1 else 0, use_l10n=True)
+    return trimmed_number(value.quantize(Decimal("0.001")))
 
 
 def _f(value: float) -> str:
@@ -66,7 +68,7 @@ def consumption_svg(
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     slot = plot_w / len(bars)
-    bar_w = max(4.0, slot * 0.7)
+    bar_w = min(max(4.0, slot * 0.7), 64.0)
     base_y = MARGIN_TOP + plot_h
 
     description = _(

@@ -127,7 +127,7 @@ def ledger_csv(page: queries.LedgerPage) -> str:
                 entry.period.strftime("%Y-%m"),
                 entry.due_date,
                 entry.get_kind_display(),
-                entry.component.name if entry.component else "",
+                entry.component_name,
                 entry.document_number,
                 entry.description,
                 entry.debit,

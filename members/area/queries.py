@@ -21,25 +21,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
     F,
-    Max,
     OuterRef,
     Q,
     QuerySet,
-    RowRange,
     Subquery,
-    Sum,
-    Window,
 )
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
 
 from ledger import queries as ledger_queries
 from ledger.models import (
+    ChargeComponent,
     ChargeSchedule,
     DataImport,
     EntrySettlement,
@@ -108,7 +106,7 @@ def _rights_by_unit(
     ``on`` (one query). Past rights still give visibility windows: a resident
     who bought the flat they used to rent sees both periods."""
     rights = UnitRight.objects.filter(party=party).select_related(
-        "unit__building__estate", "unit__building__community"
+        "party", "unit__building__estate", "unit__building__community"
     )
     if unit_id is not None:
         rights = rights.filter(unit_id=unit_id)
@@ -129,22 +127,80 @@ def _rights_by_unit(
     return current
 
 
+ZONE_ORDER = {zone: index for index, zone in enumerate(Unit.Zone.values)}
+
+
 def _sort_key(summary: UnitSummary):
+    """Cooperative stock first, then housing communities (rules §III.2)."""
     unit = summary.unit
-    return (unit.zone, unit.building.address, unit.number)
+    return (ZONE_ORDER.get(unit.zone, 99), unit.building.address, unit.number)
 
 
-def _visible(summaries) -> Q:
-    """Entries of the given units inside each unit's right windows."""
-    condition = Q(pk__in=[])
+# The hot reads below are written in SQL rather than built with the ORM: the
+# dashboard and the ledger page run them on every view, and compiling the
+# equivalent querysets (Exists, filtered aggregates, a window) cost more CPU
+# than the database spends answering them. The SQL is portable (PostgreSQL and
+# SQLite) and uses the indexes of docs/domain.md; tests/area/test_queries.py
+# checks every figure against ledger.queries.
+
+LE = LedgerEntry._meta.db_table
+CS = ChargeSchedule._meta.db_table
+CC = ChargeComponent._meta.db_table
+ES = EntrySettlement._meta.db_table
+CHARGE = LedgerEntry.Kind.CHARGE.value
+PAYMENT = LedgerEntry.Kind.PAYMENT.value
+
+
+def _date(value) -> dt.date | None:
+    """A date from a raw row (SQLite returns ISO strings)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _visible_sql(summaries, alias: str = "le") -> tuple[str, list]:
+    """Entries of the given units inside each unit's right windows, as an SQL
+    condition on the ledger table ``alias`` (inclusive ranges)."""
+    parts, params = [], []
     for summary in summaries:
-        condition |= Q(unit_id=summary.unit.pk) & ledger_queries._window_filter(
-            summary.windows, "booking_date"
-        )
-    return condition
+        windows = []
+        params.append(summary.unit.pk)
+        for window in summary.windows:
+            if window.valid_to is None:
+                windows.append(f"{alias}.booking_date >= %s")
+                params.append(window.valid_from)
+            else:
+                windows.append(f"{alias}.booking_date BETWEEN %s AND %s")
+                params.extend([window.valid_from, window.valid_to])
+        parts.append(f"({alias}.unit_id = %s AND ({' OR '.join(windows)}))")
+    if not parts:
+        return "1 = 0", []
+    return "(" + " OR ".join(parts) + ")", params
 
 
-# --- Balances -------------------------------------------------------------------------
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _unit_totals(summaries, *, on: dt.date) -> dict[int, dict]:
+    """Booked balance as of ``on`` and the booked part owed but not yet due,
+    per unit (one query)."""
+    visible, params = _visible_sql(summaries)
+    rows = _rows(
+        f"""SELECT le.unit_id, SUM(le.amount),
+                   SUM(CASE WHEN le.amount < 0 AND le.due_date > %s
+                            THEN le.amount END)
+            FROM {LE} le
+            WHERE le.booking_date <= %s AND {visible}
+            GROUP BY le.unit_id""",  # noqa: S608 - only table names and placeholders
+        [on, on, *params],
+    )
+    return {
+        unit_id: {"booked": booked, "not_yet_due": not_due}
+        for unit_id, booked, not_due in rows
+    }
 
 
 def _fill_balances(
@@ -154,85 +210,85 @@ def _fill_balances(
     last_import: dt.datetime | None,
     totals: dict[int, dict] | None = None,
 ) -> None:
-    """Compute each summary's ``breakdown`` and ``monthly_charge`` as of ``on``:
-    two or three queries for all the units together (``totals`` may be given
-    by a caller that aggregated them already)."""
+    """Compute each summary's ``breakdown`` and ``monthly_charge`` as of ``on``
+    (rules §III.4, as ``ledger.queries.balance_breakdown``): two queries for
+    all the units together, one when the caller gives the ``totals``."""
     if not summaries:
         return
     month = month_start(on)
-    visible = _visible(summaries) & Q(booking_date__lte=on)
     unit_ids = [summary.unit.pk for summary in summaries]
-
-    # 1. Booked balance and the booked part owed but not yet due, per unit.
     if totals is None:
-        totals = {
-            row["unit_id"]: row
-            for row in LedgerEntry.objects.filter(visible)
-            .values("unit_id")
-            .annotate(
-                booked=Sum("amount"),
-                not_yet_due=Sum("amount", filter=Q(amount__lt=0, due_date__gt=on)),
-            )
-            .order_by()
-        }
+        totals = _unit_totals(summaries, on=on)
 
-    # 2. This month's booked charges by unit and component.
+    # This month's booked charges by unit and component ("B" rows), and the
+    # schedules in force ("S" rows): the monthly charge, and the simulation of
+    # the components whose charge for this month is not booked yet (unit-wide,
+    # as in ledger.queries: a charge booked for a previous holder counts). One
+    # query for both.
+    visible, params = _visible_sql(summaries)
+    placeholders = ", ".join(["%s"] * len(unit_ids))
+    rows = _rows(
+        f"""SELECT 'B', le.unit_id, le.component_id, cc.code, cc.name, cc.ordering,
+                   SUM(le.amount), MAX(le.due_date), NULL, NULL
+            FROM {LE} le LEFT JOIN {CC} cc ON cc.id = le.component_id
+            WHERE le.booking_date <= %s AND le.period = %s AND le.kind = %s
+                  AND {visible}
+            GROUP BY le.unit_id, le.component_id, cc.code, cc.name, cc.ordering
+            UNION ALL
+            SELECT 'S', cs.unit_id, cc.id, cc.code, cc.name, cc.ordering,
+                   cs.monthly_amount, NULL, cs.due_day,
+                   CASE WHEN EXISTS (
+                       SELECT 1 FROM {LE} b
+                       WHERE b.unit_id = cs.unit_id AND b.period = %s
+                             AND b.kind = %s AND b.component_id = cs.component_id
+                             AND b.booking_date <= %s) THEN 1 ELSE 0 END
+            FROM {CS} cs JOIN {CC} cc ON cc.id = cs.component_id
+            WHERE cs.unit_id IN ({placeholders}) AND cs.valid_from <= %s
+                  AND (cs.valid_to IS NULL OR cs.valid_to >= %s)""",  # noqa: S608 - only table names and placeholders
+        [on, month, CHARGE, *params, month, CHARGE, on, *unit_ids, on, on],
+    )
     month_charges: dict[int, list[MonthCharge]] = {pk: [] for pk in unit_ids}
-    for row in (
-        LedgerEntry.objects.filter(visible, period=month, kind=LedgerEntry.Kind.CHARGE)
-        .values(
-            "unit_id",
-            "component_id",
-            "component__code",
-            "component__name",
-            "component__ordering",
+    schedules = []
+    for (
+        source,
+        unit_id,
+        cid,
+        code,
+        name,
+        ordering,
+        amount,
+        due,
+        due_day,
+        booked,
+    ) in rows:
+        component = (
+            ChargeComponent(pk=cid, code=code, name=name, ordering=ordering)
+            if cid is not None
+            else None
         )
-        .annotate(total=Sum("amount"), due=Max("due_date"))
-        .order_by()
-    ):
-        month_charges[row["unit_id"]].append(
-            MonthCharge(
-                component=ledger_queries._component_from_row(row),
-                amount=-money(row["total"]),
-                due_date=row["due"],
-                simulated=False,
+        if source == "B":
+            month_charges[unit_id].append(
+                MonthCharge(component, -money(amount), _date(due), simulated=False)
             )
-        )
-
-    # 3. The schedules in force: the monthly charge, and the simulation of the
-    # components whose charge for this month is not booked yet (unit-wide, as
-    # in ledger.queries: a charge booked for a previous holder counts).
-    booked_charge = LedgerEntry.objects.filter(
-        unit=OuterRef("unit"),
-        period=month,
-        kind=LedgerEntry.Kind.CHARGE,
-        component=OuterRef("component"),
-        booking_date__lte=on,
-    )
-    schedules = (
-        ChargeSchedule.objects.valid_on(on)
-        .filter(unit_id__in=unit_ids)
-        .select_related("component")
-        .annotate(is_booked=Exists(booked_charge))
-    )
+        else:
+            schedules.append((unit_id, amount, due_day, component, booked))
     monthly: dict[int, Decimal] = dict.fromkeys(unit_ids, ZERO)
     simulated: dict[int, Decimal] = dict.fromkeys(unit_ids, ZERO)
     not_yet_due: dict[int, Decimal] = {
         pk: -money((totals.get(pk) or {}).get("not_yet_due")) for pk in unit_ids
     }
     by_unit = {summary.unit.pk: summary for summary in summaries}
-    for schedule in schedules:
-        pk = schedule.unit_id
-        amount = money(schedule.monthly_amount)
-        monthly[pk] += amount
-        if schedule.is_booked or not ledger_queries._covers(by_unit[pk].windows, on):
+    for unit_id, amount, due_day, component, booked in schedules:
+        amount = money(amount)
+        monthly[unit_id] += amount
+        if booked or not ledger_queries._covers(by_unit[unit_id].windows, on):
             continue
-        due = due_date_in_month(month, schedule.due_day)
-        simulated[pk] -= amount
+        due = due_date_in_month(month, due_day)
+        simulated[unit_id] -= amount
         if due > on:
-            not_yet_due[pk] += amount
-        month_charges[pk].append(
-            MonthCharge(schedule.component, amount, due, simulated=True)
+            not_yet_due[unit_id] += amount
+        month_charges[unit_id].append(
+            MonthCharge(component, amount, due, simulated=True)
         )
 
     for summary in summaries:
@@ -270,7 +326,7 @@ def _forget_last_import(sender, **kwargs):
 
 def unit_summaries(*, party: Party, on: dt.date) -> list[UnitSummary]:
     """Every unit the party holds a right to on ``on``, with its balance as of
-    that day, ordered by zone and address. Four queries (plus the cached
+    that day, ordered by zone and address. Three queries (plus the cached
     import time) however many units and however long their history."""
     summaries = sorted(_rights_by_unit(party=party, on=on).values(), key=_sort_key)
     _fill_balances(summaries, on=on, last_import=last_import_at())
@@ -298,12 +354,57 @@ def unit_summary(*, party: Party, unit_id: int, on: dt.date) -> UnitSummary:
 # --- The ledger page ------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
+class PairedEntry:
+    """The other side of a payment–charge pair, as the statement shows it."""
+
+    pk: int
+    booking_date: dt.date
+    kind: str
+    component_name: str
+
+    @property
+    def label(self) -> str:
+        return self.component_name or str(LedgerEntry.Kind(self.kind).label)
+
+
+@dataclass(frozen=True)
 class Settlement:
     """A payment–charge pair shown next to an entry."""
 
-    other: LedgerEntry
+    other: PairedEntry
     amount: Decimal
+
+
+@dataclass
+class StatementRow:
+    """One ledger entry as the statement, its CSV and the print show it."""
+
+    pk: int
+    booking_date: dt.date
+    period: dt.date
+    due_date: dt.date | None
+    kind: str
+    component_id: int | None
+    component_name: str
+    amount: Decimal
+    document_number: str
+    description: str
+    running_balance: Decimal | None = None
+    pairs: list = field(default_factory=list)
+
+    def get_kind_display(self) -> str:
+        return str(LedgerEntry.Kind(self.kind).label)
+
+    @property
+    def debit(self) -> Decimal | None:
+        """What the entry adds to the amount owed ("Winien"), or None."""
+        return -self.amount if self.amount < 0 else None
+
+    @property
+    def credit(self) -> Decimal | None:
+        """What the entry pays or credits ("Ma"), or None."""
+        return self.amount if self.amount > 0 else None
 
 
 @dataclass
@@ -320,7 +421,7 @@ class LedgerPage:
     opening_balance: Decimal
     closing_balance: Decimal
     period_total: Decimal
-    entries: list[LedgerEntry]
+    entries: list[StatementRow]
     page: int
     per_page: int
     count: int
@@ -359,59 +460,92 @@ def unit_ledger(
     """The ledger page of one of the party's units: the statement (opening
     balance, entries with running balance, closing balance) and the balance as
     of ``on`` with this month's breakdown, and the payment–charge pairs of the
-    entries shown. ``date_to`` is capped at ``on``. Seven queries whatever the
-    length of the history; ``paginate=False`` returns every entry (print).
+    entries shown. ``date_to`` is capped at ``on``. Four or five queries
+    whatever the length of the history (the pairs only when there are any);
+    ``paginate=False`` returns every entry (print).
     ``summary`` is the unit as ``unit_summary`` returned it, if the caller has
     it already (it must be this party's and this unit's)."""
     if summary is None or summary.unit.pk != int(unit_id):
         summary = unit_summary(party=party, unit_id=unit_id, on=on)
     date_to = min(date_to, on)
     date_from = min(date_from, date_to)
-    in_rights = _visible([summary])
-    in_period = Q(booking_date__gte=date_from, booking_date__lte=date_to)
-    listed = in_period & Q(kind=kind) if kind else in_period
+    visible, visible_params = _visible_sql([summary])
+    in_period = "le.booking_date BETWEEN %s AND %s"
+    period_params = [date_from, date_to]
+    if kind:
+        listed, listed_params = (
+            f"({in_period} AND le.kind = %s)",
+            [*period_params, kind],
+        )
+    else:
+        listed, listed_params = in_period, period_params
 
     # One aggregate for both the balance as of today and the statement.
-    totals = LedgerEntry.objects.filter(in_rights, booking_date__lte=on).aggregate(
-        booked=Sum("amount"),
-        not_yet_due=Sum("amount", filter=Q(amount__lt=0, due_date__gt=on)),
-        opening=Sum("amount", filter=Q(booking_date__lt=date_from)),
-        period=Sum("amount", filter=listed),
-        all_period=Sum("amount", filter=in_period),
-        count=Count("id", filter=listed),
+    ((booked, not_due, opening, period, all_period, count),) = _rows(
+        f"""SELECT SUM(le.amount),
+                   SUM(CASE WHEN le.amount < 0 AND le.due_date > %s
+                            THEN le.amount END),
+                   SUM(CASE WHEN le.booking_date < %s THEN le.amount END),
+                   SUM(CASE WHEN {listed} THEN le.amount END),
+                   SUM(CASE WHEN {in_period} THEN le.amount END),
+                   COUNT(CASE WHEN {listed} THEN 1 END)
+            FROM {LE} le
+            WHERE le.booking_date <= %s AND {visible}""",  # noqa: S608 - only table names and placeholders
+        [on, date_from, *listed_params, *period_params, *listed_params, on]
+        + visible_params,
     )
     _fill_balances(
         [summary],
         on=on,
         last_import=last_import_at(),
-        totals={summary.unit.pk: totals},
+        totals={summary.unit.pk: {"booked": booked, "not_yet_due": not_due}},
     )
-    count = totals["count"]
+    count = count or 0
     if not paginate:
         per_page = max(count, 1)
     num_pages = max(1, -(-count // per_page))
     page = min(max(1, page), num_pages)
     offset = (page - 1) * per_page
-    opening = money(totals["opening"])
+    opening = money(opening)
 
-    entries: list[LedgerEntry] = []
+    entries: list[StatementRow] = []
+    paired = False
     if count:
-        rows = LedgerEntry.objects.filter(in_rights, listed).select_related("component")
-        if not kind:
-            # The running sum is computed by the database over the whole
-            # period before the page is cut, as in ledger.queries.statement.
-            rows = rows.annotate(
-                running=Window(
-                    Sum("amount"),
-                    order_by=[F("booking_date").asc(), F("id").asc()],
-                    frame=RowRange(start=None, end=0),
-                )
+        # The running sum is computed by the database over the whole period
+        # before the page is cut, as in ledger.queries.statement.
+        for row in _rows(
+            f"""SELECT le.id, le.booking_date, le.period, le.due_date, le.kind,
+                       le.component_id, cc.name, le.amount, le.document_number,
+                       le.description,
+                       EXISTS (SELECT 1 FROM {ES} es
+                               WHERE es.payment_id = le.id OR es.charge_id = le.id),
+                       SUM(le.amount) OVER (
+                           ORDER BY le.booking_date, le.id
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+                FROM {LE} le LEFT JOIN {CC} cc ON cc.id = le.component_id
+                WHERE {listed} AND {visible}
+                ORDER BY le.booking_date, le.id
+                LIMIT %s OFFSET %s""",  # noqa: S608 - only table names and placeholders
+            [*listed_params, *visible_params, per_page, offset],
+        ):
+            entry = StatementRow(
+                pk=row[0],
+                booking_date=_date(row[1]),
+                period=_date(row[2]),
+                due_date=_date(row[3]),
+                kind=row[4],
+                component_id=row[5],
+                component_name=row[6] or "",
+                amount=money(row[7]),
+                document_number=row[8],
+                description=row[9],
             )
-        for entry in rows.order_by("booking_date", "id")[offset : offset + per_page]:
-            entry.running_balance = opening + money(entry.running) if not kind else None
+            entry.running_balance = opening + money(row[11]) if not kind else None
             entries.append(entry)
+            paired = paired or bool(row[10])
 
-    settlements = _settlements(entries, summary)
+    # Only units whose accounting system exports the pairing have any.
+    settlements = _settlements(entries, summary) if paired else {}
     for entry in entries:
         entry.pairs = settlements.get(entry.pk, [])
     return LedgerPage(
@@ -420,8 +554,8 @@ def unit_ledger(
         date_to=date_to,
         kind=kind,
         opening_balance=opening,
-        closing_balance=opening + money(totals["all_period"]),
-        period_total=money(totals["period"]),
+        closing_balance=opening + money(all_period),
+        period_total=money(period),
         entries=entries,
         page=page,
         per_page=per_page,
@@ -441,26 +575,32 @@ def _settlements(entries, summary: UnitSummary) -> dict[int, list[Settlement]]:
     ]
     if not ids:
         return {}
-    windows = summary.windows
-    pairs = (
-        EntrySettlement.objects.filter(Q(payment_id__in=ids) | Q(charge_id__in=ids))
-        .filter(payment__unit=summary.unit, charge__unit=summary.unit)
-        .filter(ledger_queries._window_filter(windows, "payment__booking_date"))
-        .filter(ledger_queries._window_filter(windows, "charge__booking_date"))
-        .select_related("payment", "charge__component")
-        .order_by("charge__booking_date", "payment__booking_date", "pk")
+    placeholders = ", ".join(["%s"] * len(ids))
+    payment_visible, payment_params = _visible_sql([summary], alias="p")
+    charge_visible, charge_params = _visible_sql([summary], alias="c")
+    pairs = _rows(
+        f"""SELECT es.payment_id, p.booking_date, es.charge_id, c.booking_date,
+                   c.kind, cc.name, es.amount
+            FROM {ES} es
+                 JOIN {LE} p ON p.id = es.payment_id
+                 JOIN {LE} c ON c.id = es.charge_id
+                 LEFT JOIN {CC} cc ON cc.id = c.component_id
+            WHERE (es.payment_id IN ({placeholders})
+                   OR es.charge_id IN ({placeholders}))
+                  AND {payment_visible} AND {charge_visible}
+            ORDER BY c.booking_date, p.booking_date, es.id""",  # noqa: S608 - only table names and placeholders
+        [*ids, *ids, *payment_params, *charge_params],
     )
     shown = set(ids)
     result: dict[int, list[Settlement]] = {}
-    for pair in pairs:
-        if pair.payment_id in shown:
-            result.setdefault(pair.payment_id, []).append(
-                Settlement(other=pair.charge, amount=pair.amount)
-            )
-        if pair.charge_id in shown:
-            result.setdefault(pair.charge_id, []).append(
-                Settlement(other=pair.payment, amount=pair.amount)
-            )
+    for payment_id, paid_on, charge_id, charged_on, kind, component, amount in pairs:
+        amount = money(amount)
+        if payment_id in shown:
+            other = PairedEntry(charge_id, _date(charged_on), kind, component or "")
+            result.setdefault(payment_id, []).append(Settlement(other, amount))
+        if charge_id in shown:
+            other = PairedEntry(payment_id, _date(paid_on), PAYMENT, "")
+            result.setdefault(charge_id, []).append(Settlement(other, amount))
     return result
 
 
@@ -584,13 +724,95 @@ def contact_requests_for_party(*, party: Party) -> QuerySet[ContactChangeRequest
     return ContactChangeRequest.objects.filter(party=party)
 
 
+@dataclass(frozen=True)
+class NoticeLink:
+    """What the dashboard shows of a notice (kept in the cache)."""
+
+    pk: int
+    title: str
+    url: str
+    date: dt.date
+    is_residents_only: bool
+    pinned: bool
+
+
+NOTICES_CACHE_SECONDS = 60
+NOTICES_VERSION_KEY = "iok:area:notices-version"
+
+
 def cooperative_notices(*, user, limit: int | None = None):
     """The cooperative's current notices the user may read (public and
-    residents-only, live), pinned first, newest first (``cms.queries``)."""
+    residents-only, live), pinned first, newest first (``cms.queries``).
+
+    With a ``limit`` (the dashboard) the short list is kept in the cache for a
+    minute: the query checks page privacy and costs more than the rest of the
+    dashboard. What a user may read depends only on being logged in, being a
+    superuser and their groups, so users alike share one entry. Publishing,
+    unpublishing or moving a page, or a change of page privacy, starts a new
+    cache version at once."""
     from cms.queries import notices_for_listing
 
-    notices = notices_for_listing(user=user)
-    return list(notices[:limit]) if limit else notices
+    if not limit:
+        return notices_for_listing(user=user)
+    version = cache.get_or_set(NOTICES_VERSION_KEY, 0, None)
+    key = f"iok:area:notices:{version}:{_audience_key(user)}:{limit}"
+    links = cache.get(key)
+    if links is None:
+        links = [
+            NoticeLink(
+                pk=notice.pk,
+                title=notice.title,
+                url=notice.url,
+                date=notice.date,
+                is_residents_only=notice.is_residents_only,
+                pinned=notice.pinned,
+            )
+            for notice in notices_for_listing(user=user)[:limit]
+        ]
+        cache.set(key, links, NOTICES_CACHE_SECONDS)
+    return links
+
+
+def _audience_key(user) -> str:
+    """Who ``user`` is for page privacy: anonymous, superuser, or a logged-in
+    user with these groups (one small query)."""
+    if not user.is_authenticated:
+        return "anonymous"
+    if user.is_superuser:
+        return "superuser"
+    through = user._meta.get_field("groups").remote_field.through._meta.db_table
+    groups = sorted(
+        group
+        for (group,) in _rows(
+            f"SELECT group_id FROM {through} WHERE user_id = %s",  # noqa: S608
+            [user.pk],
+        )
+    )
+    return "user-" + "-".join(str(group) for group in groups)
+
+
+def _new_notices_version(**kwargs) -> None:
+    try:
+        cache.incr(NOTICES_VERSION_KEY)
+    except ValueError:
+        cache.set(NOTICES_VERSION_KEY, 1, None)
+
+
+def _notices_changed(sender, instance=None, **kwargs) -> None:
+    from wagtail.models import Page, PageViewRestriction
+
+    if isinstance(instance, (Page, PageViewRestriction)):
+        _new_notices_version()
+
+
+def connect_notice_signals() -> None:
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    page_published.connect(_new_notices_version, dispatch_uid="area-notices-pub")
+    page_unpublished.connect(_new_notices_version, dispatch_uid="area-notices-unpub")
+    post_page_move.connect(_new_notices_version, dispatch_uid="area-notices-move")
+    post_save.connect(_notices_changed, dispatch_uid="area-notices-save")
+    post_delete.connect(_notices_changed, dispatch_uid="area-notices-delete")
 
 
 def notice_for_user(*, user, notice_id: int):

@@ -28,11 +28,11 @@ from django.views.decorators.http import require_http_methods
 
 from cms.site_links import get_site_links
 from ledger import queries as ledger_queries
-from ledger.models import LedgerEntry, Membership, Unit
+from ledger.models import LedgerEntry, Membership, Party, Unit
 from members.audit import Event, audit_record
 from members.decorators import member_required
 
-from . import export, queries, services
+from . import display, export, queries, services
 from .charts import consumption_bars, consumption_svg
 from .forms import (
     ContactChangeForm,
@@ -51,6 +51,24 @@ def _party(request: HttpRequest):
     if party is None:
         raise Http404(_("This account is not linked to any unit."))
     return party
+
+
+def _party_key(request: HttpRequest) -> Party | None:
+    """The party as a key for queries, without loading it: the dashboard and
+    the ledger page get the party's row with the units (``_keep_party``)."""
+    user = request.user
+    if "party" in user._state.fields_cache or user.party_id is None:
+        return user.party
+    return Party(pk=user.party_id)
+
+
+def _keep_party(request: HttpRequest, summaries) -> None:
+    """Hand the party loaded with the units to the user object, so the page
+    layout ("Logged in as …") needs no query of its own."""
+    for summary in summaries:
+        if summary.rights and summary.rights[0].party_id == request.user.party_id:
+            request.user.party = summary.rights[0].party
+            return
 
 
 def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
@@ -79,10 +97,12 @@ def _zones(summaries):
 @member_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    party = request.user.party
+    party = _party_key(request)
     summaries = (
         queries.unit_summaries(party=party, on=today) if party is not None else []
     )
+    _keep_party(request, summaries)
+    party = request.user.party
     return _render(
         request,
         "dashboard.html",
@@ -110,9 +130,12 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 
 def _ledger_page(request: HttpRequest, unit_id: int, *, paginate: bool = True):
-    party = _party(request)
+    party = _party_key(request)
+    if party is None:
+        raise Http404
     today = timezone.localdate()
     summary = queries.unit_summary(party=party, unit_id=unit_id, on=today)
+    _keep_party(request, [summary])
     form = LedgerFilterForm(
         request.GET or None,
         years=queries.ledger_years(summary, on=today),
@@ -138,6 +161,13 @@ def ledger_view(request: HttpRequest, unit_id: int) -> HttpResponse:
     ledger, form = _ledger_page(request, unit_id)
     query = request.GET.copy()
     query.pop("strona", None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    selects = {
+        name: display.select_html(
+            form[name], form.fields[name].choices, chosen.get(name)
+        )
+        for name in ("rok", "miesiac", "rodzaj")
+    }
     return _render(
         request,
         "ledger.html",
@@ -146,9 +176,10 @@ def ledger_view(request: HttpRequest, unit_id: int) -> HttpResponse:
             "summary": ledger.summary,
             "unit": ledger.summary.unit,
             "breakdown": ledger.summary.breakdown,
+            "statement_rows": display.statement_rows(ledger),
             "form": form,
+            "selects": selects,
             "filter_query": query.urlencode(),
-            "report_form": DiscrepancyReportForm(),
         },
     )
 
@@ -164,6 +195,7 @@ def ledger_print_view(request: HttpRequest, unit_id: int) -> HttpResponse:
             "summary": ledger.summary,
             "unit": ledger.summary.unit,
             "breakdown": ledger.summary.breakdown,
+            "statement_rows": display.statement_rows(ledger),
             "form": form,
             "printed_at": timezone.localtime(),
         },
@@ -457,11 +489,7 @@ def payments_view(request: HttpRequest) -> HttpResponse:
                 "qr": qr,
             }
         )
-    return _render(
-        request,
-        "payments.html",
-        {"payments": payments, "links": links},
-    )
+    return _render(request, "payments.html", {"payments": payments})
 
 
 # --- Notices --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ by ``members/wagtail_hooks.py``.
 """
 
 from django import forms
+from django.contrib.admin import SimpleListFilter
 from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -29,7 +30,7 @@ from wagtail_modeladmin.options import (
 )
 
 from ledger import services as ledger_services
-from ledger.models import MeterReading
+from ledger.models import Estate, MeterReading
 from members.area import services
 from members.area_models import (
     ContactChangeRequest,
@@ -81,6 +82,22 @@ class AttachmentPanel(HelpPanel):
                 )
 
 
+class EstateFilter(SimpleListFilter):
+    """Reports for one estate office (Django's related-field filter needs
+    ``django.contrib.admin``, which this project does not install)."""
+
+    title = gettext_lazy("estate")
+    parameter_name = "estate"
+
+    def lookups(self, request, model_admin):
+        return [(str(estate.pk), str(estate)) for estate in Estate.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(unit__building__estate_id=int(self.value()))
+        return queryset
+
+
 # --- Discrepancy reports (§III.5) ---------------------------------------------------
 
 
@@ -101,7 +118,7 @@ class DiscrepancyReportAdmin(ModelAdmin):
     menu_label = gettext_lazy("Discrepancy reports")
     menu_icon = "warning"
     list_display = ("created_at", "unit", "party", "status", "answered_at")
-    list_filter = ("status", "unit__building__estate")
+    list_filter = ("status", EstateFilter)
     list_select_related = ("unit__building", "party")
     search_fields = ("party__name", "party__number", "unit__code", "message")
     ordering = ("status", "-created_at")

@@ -99,8 +99,15 @@ def resident(db, django_user_model):
     unit = units[0]
     book_month(unit, dt.date(2025, 2, 1), paid=Decimal("530.00"))
     loan = LoanFactory(unit=unit, number="KR/A/1", amount_granted=Decimal("12000.00"))
-    LoanEntryFactory(loan=loan, kind="instalment_due", amount=Decimal("250.00"))
-    LoanEntryFactory(loan=loan, kind="repayment", amount=Decimal("250.00"))
+    LoanEntryFactory(
+        loan=loan,
+        kind="instalment_due",
+        amount=Decimal("250.00"),
+        date=dt.date(2025, 1, 10),
+    )
+    LoanEntryFactory(
+        loan=loan, kind="repayment", amount=Decimal("250.00"), date=dt.date(2025, 1, 9)
+    )
     meter = MeterFactory(unit=unit, kind=Meter.Kind.COLD_WATER)
     MeterReadingFactory(meter=meter, reading_date=dt.date(2024, 9, 30), value=10)
     MeterReadingFactory(meter=meter, reading_date=dt.date(2024, 12, 31), value=25)

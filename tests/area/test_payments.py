@@ -164,6 +164,7 @@ def test_the_page_shows_account_amount_and_degrading_copy_buttons(
         html = resident_client.get(reverse("members:payments")).content.decode()
     assert unit.bank_account_display in html
     assert "530,00\xa0zł" in html
+    assert "<dd>Spółdzielnia Mieszkaniowa „Nadodrze”</dd>" in html
     # The buttons are hidden until area.js finds a clipboard; the values stay
     # selectable text. No inline script (CSP).
     assert re.search(r'<button[^>]*data-copy-target="account-\d+"[^>]*hidden', html)

@@ -28,9 +28,21 @@ def staff_client(client, staff_user):
 
     The one place to adapt when the admin requires a second factor: log the
     user in the way the admin then expects (e.g. a verified OTP device)."""
-    from tests.conftest import force_login_verified
+    login_verified(client, staff_user)
+    return client
 
-    return force_login_verified(client, staff_user)
+
+def login_verified(client, user) -> None:
+    """Log ``user`` in with a passed second factor, as the admin requires
+    (members' SessionGuardMiddleware ends staff sessions without one)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="authenticator")
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @pytest.fixture

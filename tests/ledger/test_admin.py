@@ -10,7 +10,6 @@ import pytest
 import time_machine
 
 from ledger.roles import ACCOUNTANTS, REGISTRARS
-from tests.conftest import force_login_verified
 from tests.factories import (
     BuildingFactory,
     ChargeScheduleFactory,
@@ -21,7 +20,7 @@ from tests.factories import (
     UnitFactory,
     UnitRightFactory,
 )
-from tests.ledger.conftest import MONTHLY
+from tests.ledger.conftest import MONTHLY, login_verified
 from tests.ledger.helpers import book_charges, pay
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +38,12 @@ def street(flat):
     """``flat`` is ul. Kwiatowa 7/12; two other units do not match it."""
     flat.building.address = "ul. Kwiatowa 7"
     flat.building.save()
-    UnitFactory(number="12", building=BuildingFactory(address="ul. Polna 3"))
-    UnitFactory(number="5", building=flat.building)
+    # Explicit codes: a sequence-made code ("L00125") would match "12" once
+    # other tests have advanced the factory's counter.
+    UnitFactory(
+        number="12", code="POLNA3-12", building=BuildingFactory(address="ul. Polna 3")
+    )
+    UnitFactory(number="5", code="KWIAT7-5", building=flat.building)
     return flat
 
 
@@ -195,7 +198,7 @@ def test_a_registrar_sees_the_books_but_cannot_change_schedules(
     client, django_user_model, flat
 ):
     schedule = ChargeScheduleFactory(unit=flat)
-    force_login_verified(client, _staff_in(REGISTRARS, django_user_model))
+    login_verified(client, _staff_in(REGISTRARS, django_user_model))
 
     assert client.get(UNITS).status_code == 200
     assert client.get(inspect_url("unit", flat.pk)).status_code == 200
@@ -210,7 +213,7 @@ def test_an_accountant_can_change_a_schedule_but_not_a_ledger_entry(
 ):
     schedule = ChargeScheduleFactory(unit=flat)
     entry = LedgerEntryFactory(unit=flat)
-    force_login_verified(client, _staff_in(ACCOUNTANTS, django_user_model))
+    login_verified(client, _staff_in(ACCOUNTANTS, django_user_model))
 
     assert (
         client.get(

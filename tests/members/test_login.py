@@ -142,8 +142,8 @@ def test_login_does_not_redirect_to_another_site(client, resident):
 
 
 def test_dashboard_query_count_is_small(member_client, django_assert_max_num_queries):
-    # The first page builds the cached site links (tests/area/test_query_counts.py
-    # measures the dashboard the same way): measure the steady state.
+    # The first page builds the cached site links and import time; measure the
+    # pages after it (the member area's own budget: tests/area/test_query_counts.py).
     member_client.get("/iok/")
     with django_assert_max_num_queries(8):
         assert member_client.get("/iok/").status_code == 200

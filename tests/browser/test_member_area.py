@@ -18,8 +18,6 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -97,12 +95,7 @@ def demo_server(live_server, settings, tmp_path):
     party = Party.objects.get(number=IDENTIFIER)
     zones = set(Unit.objects.filter(rights__party=party).values_list("zone", flat=True))
     assert zones == {"cooperative", "community"}, "100001 holds units in both zones"
-    yield live_server.url, _meter_plan()
-    # The flush after this test (serialized rollback) empties the content-type
-    # table without recreating it; forget the cached rows so the next test
-    # looks them up (and recreates them) instead of pointing at deleted ids.
-    ContentType.objects.clear_cache()
-    cache.clear()
+    return live_server.url, _meter_plan()
 
 
 @pytest.fixture

@@ -19,7 +19,9 @@ resident's own name. It prints requests/s, p50/p90/p99 latency and errors.
 (``pg_ctl -m fast``) and starts it again ``--outage`` seconds later: responses
 during the outage must be the Polish 503 page (counted apart from errors), and
 the run reports how long after the restart the app served 200 again, without
-restarting gunicorn.
+restarting gunicorn. The phases are split by when a request started: one queued
+just before the stop may get the 503 page, one queued during the outage may be
+served after it.
 
 Everything runs on 127.0.0.1. Bounded by --duration (and --requests).
 """

@@ -57,8 +57,8 @@ def log_in(page, base_url):
     page.goto(base_url + "/iok/login/")
     page.fill("#id_username", "100201")
     page.fill("#id_password", "start1")
-    page.click("form.member-form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form.member-form button[type=submit]")
 
 
 def test_first_login_in_a_browser(browser, live_server):
@@ -82,8 +82,8 @@ def test_first_login_in_a_browser(browser, live_server):
     page.fill("#id_old_password", "start1")
     page.fill("#id_new_password1", "lato2026")
     page.fill("#id_new_password2", "lato2026")
-    page.click("form.member-form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form.member-form button[type=submit]")
     assert page.url.endswith("/iok/")
     assert "Witamy" in page.inner_text("h1")
     assert not [text for text in console if "Content Security Policy" in text]

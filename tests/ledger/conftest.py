@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.conftest import log_in_verified_staff
 from tests.factories import (
     ChargeComponentFactory,
     ChargeScheduleFactory,
@@ -24,12 +25,9 @@ def staff_user(django_user_model):
 
 @pytest.fixture
 def staff_client(client, staff_user):
-    """A client logged in to the Wagtail admin as ``staff_user``.
-
-    The one place to adapt when the admin requires a second factor: log the
-    user in the way the admin then expects (e.g. a verified OTP device)."""
-    client.force_login(staff_user)
-    return client
+    """A client logged in to the Wagtail admin as ``staff_user``, second factor
+    passed (the admin logs out sessions without it)."""
+    return log_in_verified_staff(client, staff_user)
 
 
 @pytest.fixture

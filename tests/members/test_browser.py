@@ -9,7 +9,12 @@ import pytest
 
 from .conftest import make_resident
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    # serialized_rollback: an earlier transactional test flushes content types,
+    # groups and the page tree; restore them first.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"
@@ -84,7 +89,7 @@ def test_first_login_in_a_browser(browser, live_server):
     page.fill("#id_new_password2", "lato2026")
     with page.expect_navigation():
         page.click("form.member-form button[type=submit]")
-    assert page.url.endswith("/iok/")
+    assert page.url.endswith("/iok/"), page.inner_text("main")
     assert "Witamy" in page.inner_text("h1")
     assert not [text for text in console if "Content Security Policy" in text]
     context.close()

@@ -695,3 +695,5 @@ class LedgerAdminGroup(ModelAdminGroup):
 
 
 modeladmin_register(LedgerAdminGroup)
+
+from ledger.imports import hooks as import_hooks  # noqa: E402, F401  (import screen)

@@ -1,0 +1,517 @@
+"""Running an import: one file, one transaction, all or nothing.
+
+``data_import_run`` reads the file row by row, checks every row, stages the good
+ones (COPY on PostgreSQL, batches elsewhere), checks keys across the whole file,
+and only when nothing at all is wrong writes the changes. Any error rolls the
+whole run back; the errors (up to a cap, all counted) are kept on a DataImport
+row that is written outside the rolled-back transaction, so a failed run leaves a
+trace and nothing else.
+
+Call it outside any transaction: it manages its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import DatabaseError, connection, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ledger.models import DataImport
+
+from . import specs
+from .parsing import (
+    DEFAULT_ERROR_CAP,
+    FileInfo,
+    FileRejected,
+    Problem,
+    ProblemLog,
+    open_table,
+)
+from .specs import KindSpec, RowErrors
+from .writers import WriteContext, Writer
+
+logger = logging.getLogger("ledger.imports")
+
+PROGRESS_EVERY = 10_000  # rows between progress reports
+PROGRESS_SECONDS = 1.0  # at most one progress write to the database a second
+
+
+@dataclass(frozen=True)
+class Period:
+    """The range a full export covers: ``2026-01..2026-11`` (months) or
+    ``2026-01-01..2026-03-31`` (days); ``auto`` takes it from the file."""
+
+    first: dt.date | None
+    last: dt.date | None
+
+    @property
+    def auto(self) -> bool:
+        return self.first is None
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        text = text.strip()
+        if text.lower() == "auto":
+            return cls(None, None)
+        start, sep, end = text.partition("..")
+        if not sep:
+            start = end = text
+        first = _period_bound(start.strip(), last=False)
+        last = _period_bound(end.strip(), last=True)
+        if last < first:
+            raise ValueError(_("the range ends before it starts"))
+        return cls(first, last)
+
+    def __str__(self) -> str:
+        if self.auto:
+            return "auto"
+        return f"{self.first.isoformat()}..{self.last.isoformat()}"
+
+
+def _period_bound(text: str, *, last: bool) -> dt.date:
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        year, month = map(int, text.split("-"))
+        if last:
+            month += 1
+            if month == 13:
+                year, month = year + 1, 1
+            return dt.date(year, month, 1) - dt.timedelta(days=1)
+        return dt.date(year, month, 1)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return dt.date.fromisoformat(text)
+    raise ValueError(
+        _("%(value)r is not a month (YYYY-MM) or a day (YYYY-MM-DD)") % {"value": text}
+    )
+
+
+@dataclass
+class ImportResult:
+    """What a run did, or would have done (dry run), or why it did nothing."""
+
+    kind: str
+    file_name: str
+    checksum: str = ""
+    status: str = DataImport.Status.FAILED
+    dry_run: bool = False
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    error_count: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    data_import_id: int | None = None
+    already_imported: DataImport | None = None
+    replace: Period | None = None
+    info: FileInfo | None = None
+    engine: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"inserted={self.inserted} updated={self.updated} "
+            f"unchanged={self.unchanged} removed={self.removed} "
+            f"in {self.seconds:.2f} s"
+        )
+
+
+class _Rejected(Exception):
+    """The file has errors: roll everything back."""
+
+
+class _DryRun(Exception):
+    """The run went through; undo it, because it was only a preview."""
+
+
+def file_checksum(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def previous_import(spec: KindSpec, checksum: str) -> DataImport | None:
+    """The successful import of the same file, if there was one."""
+    return (
+        DataImport.objects.filter(
+            kind=spec.data_kind, checksum=checksum, status=DataImport.Status.SUCCEEDED
+        )
+        .order_by("-finished_at")
+        .first()
+    )
+
+
+def choose_writer(engine: str | None) -> type[Writer]:
+    if engine is None:
+        engine = "copy" if connection.vendor == "postgresql" else "batched"
+    if engine == "copy":
+        from .pg import CopyWriter
+
+        if connection.vendor != "postgresql":
+            raise ValueError("the COPY path needs PostgreSQL")
+        return CopyWriter
+    if engine == "batched":
+        from .batched import BatchedWriter
+
+        return BatchedWriter
+    raise ValueError(f"unknown engine {engine!r}")
+
+
+class ProgressRecorder:
+    """Writes DataImport.progress while the import transaction is still open.
+
+    The import's own transaction would hide the number until the end, so on
+    PostgreSQL a second, autocommit connection writes it (at most once a second).
+    Elsewhere progress is reported only to the caller's callback.
+    """
+
+    def __init__(self, data_import_id: int | None, callback: Callable | None):
+        self.data_import_id = data_import_id
+        self.callback = callback
+        self.side = None
+        self.enabled = data_import_id is not None and connection.vendor == "postgresql"
+        self.last = time.monotonic()
+
+    def __call__(self, rows: int, bytes_read: int, total_bytes: int) -> None:
+        if self.callback is not None:
+            self.callback(rows, bytes_read, total_bytes)
+        now = time.monotonic()
+        # Small files finish before anyone looks: no second connection for them.
+        if not self.enabled or now - self.last < PROGRESS_SECONDS:
+            return
+        self.last = now
+        if self.side is None:
+            self.side = connections.create_connection("default")
+        try:
+            with self.side.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '200ms'")
+                cursor.execute(
+                    "UPDATE ledger_dataimport SET progress = %s WHERE id = %s",
+                    [rows, self.data_import_id],
+                )
+        except DatabaseError:  # progress is a courtesy, never a reason to fail
+            logger.warning("could not record import progress", exc_info=True)
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+def data_import_run(
+    *,
+    kind: str,
+    path: Path | str,
+    file_name: str | None = None,
+    source: str = "fk",
+    dry_run: bool = False,
+    replace: Period | None = None,
+    user: Any = None,
+    encoding: str | None = None,
+    engine: str | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+    data_import: DataImport | None = None,
+    error_cap: int = DEFAULT_ERROR_CAP,
+) -> ImportResult:
+    """Import one file of ``kind`` (see ledger.imports.specs.KINDS).
+
+    Records a DataImport row for every run that reads the file: ``succeeded``,
+    ``failed`` (with its errors) or ``dry_run``. A file whose identical copy was
+    imported successfully before is not read again: the result says so
+    (``already_imported``) and nothing is recorded, since nothing can change.
+    """
+    spec = specs.get_kind(kind)
+    path = Path(path)
+    file_name = file_name or path.name
+    if replace is not None and spec.replace is None:
+        raise ValueError(
+            _("%(kind)s files do not replace a period") % {"kind": spec.name}
+        )
+    started = time.monotonic()
+    result = ImportResult(
+        kind=kind, file_name=file_name, dry_run=dry_run, replace=replace
+    )
+    result.checksum = checksum = file_checksum(path)
+    writer_class = choose_writer(engine)
+    result.engine = writer_class.__name__
+
+    prior = previous_import(spec, checksum)
+    if prior is not None:
+        return _already_imported(result, prior, data_import, dry_run, started)
+
+    now = timezone.now()
+    if data_import is None:
+        data_import = DataImport(kind=spec.data_kind, file_name=file_name[:255])
+    data_import.kind = spec.data_kind
+    data_import.source = source
+    data_import.checksum = checksum
+    data_import.status = DataImport.Status.RUNNING
+    data_import.started_at = now
+    if user is not None and user.is_authenticated:
+        data_import.started_by = user
+    data_import.progress = 0
+    data_import.save()
+    result.data_import_id = data_import.pk
+
+    log = ProblemLog(file=file_name, cap=error_cap)
+    recorder = ProgressRecorder(data_import.pk, progress)
+    try:
+        with transaction.atomic():
+            _run(
+                spec,
+                path,
+                file_name,
+                source,
+                replace,
+                encoding,
+                writer_class,
+                log,
+                recorder,
+                now,
+                result,
+            )
+            if dry_run:
+                raise _DryRun
+            _finish(data_import, result, log, started, DataImport.Status.SUCCEEDED)
+    except _DryRun:
+        _finish(data_import, result, log, started, DataImport.Status.DRY_RUN)
+    except _Rejected:
+        _finish(data_import, result, log, started, DataImport.Status.FAILED)
+    except DatabaseError as exc:
+        # A rule only the database knew (a unique group changed by two files):
+        # reported like any other error, with the database's own words.
+        log.error(
+            0,
+            None,
+            _("the database refused the data: %(reason)s")
+            % {"reason": str(exc).strip().splitlines()[0] if str(exc).strip() else exc},
+        )
+        _finish(data_import, result, log, started, DataImport.Status.FAILED)
+    except BaseException as exc:
+        log.error(0, None, _("the import stopped: %(reason)s") % {"reason": exc})
+        _finish(data_import, result, log, started, DataImport.Status.FAILED)
+        raise
+    finally:
+        recorder.close()
+    return result
+
+
+def _run(
+    spec,
+    path,
+    file_name,
+    source,
+    replace,
+    encoding,
+    writer_class,
+    log,
+    recorder,
+    now,
+    result,
+) -> None:
+    try:
+        table = open_table(
+            path, spec.columns, file_name=file_name, log=log, encoding=encoding
+        )
+    except FileRejected:
+        raise _Rejected from None
+    with table:
+        result.info = table.info
+        positions = {name: i for i, name in enumerate(table.info.header)}
+        ctx = WriteContext(
+            spec=spec,
+            present=spec.present_fields(table.info.header),
+            source=source,
+            now=now,
+            log=log,
+            positions=positions,
+        )
+        writer = writer_class(ctx)
+        writer.lock()
+        if previous_import(spec, result.checksum) is not None:
+            # Another run imported the same file while this one waited.
+            log.error(1, None, _("this file has just been imported by another run"))
+            raise _Rejected
+        try:
+            first, last = _stage(spec, table, writer, log, recorder, replace)
+        finally:
+            result.rows = table.rows_read
+    if writer.staged and (writer.checks_first or not log.ok):
+        writer.check()  # with errors already, list the key errors too
+    log.sort()
+    if not log.ok:
+        raise _Rejected
+    inserted, updated = writer.apply()
+    log.sort()
+    if not log.ok:
+        raise _Rejected
+    result.inserted, result.updated = inserted, updated
+    result.unchanged = writer.staged - inserted - updated
+    if replace is not None and first is not None:
+        result.replace = Period(first, last)
+        result.removed = writer.remove(first, last)
+    writer.post_check()
+    log.sort()
+    if not log.ok:
+        raise _Rejected
+    if spec.master:
+        absent = writer.absent()
+        if absent:
+            log.warn(
+                0,
+                None,
+                _(
+                    "%(count)d rows of this kind in the portal are not in the file; "
+                    "they were kept (master data is never removed by an import)"
+                )
+                % {"count": absent},
+            )
+
+
+def _stage(spec, table, writer, log, recorder, replace):
+    """Feed the rows to the writer; returns the replaced range (first, last)."""
+    prepare = spec.prepare
+    positions = {name: i for i, name in enumerate(table.info.header)}
+    row_errors = RowErrors(log, positions, 0)
+    date_index = None
+    first = last = None
+    if replace is not None:
+        date_index = spec.field_names.index(spec.replace.date)
+        date_column = spec.replace.date
+        first, last = replace.first, replace.last
+        low = high = None
+    total_bytes = table.info.size
+    bytes_read = table.bytes_read
+    count = 0
+    with writer.staging() as put:
+        for line, values in table.rows():
+            if prepare is not None:
+                row_errors.line = line
+                row = prepare(values, row_errors)
+                if row is None:
+                    continue
+            else:
+                row = values
+            if date_index is not None:
+                day = row[date_index]
+                if replace.auto:
+                    if low is None or day < low:
+                        low = day
+                    if high is None or day > high:
+                        high = day
+                elif not first <= day <= last:
+                    row_errors.line = line
+                    row_errors(
+                        date_column,
+                        _("%(value)s is outside the replaced range %(range)s")
+                        % {"value": day.isoformat(), "range": str(replace)},
+                    )
+                    continue
+            put(line, row)
+            count += 1
+            if count % PROGRESS_EVERY == 0:
+                recorder(count, bytes_read(), total_bytes)
+    recorder(count, bytes_read(), total_bytes)
+    writer.staged = count
+    if replace is not None and replace.auto:
+        if low is None:
+            return None, None
+        if spec.replace.by_month:
+            high = _period_bound(high.strftime("%Y-%m"), last=True)
+        return low, high
+    return first, last
+
+
+def _finish(data_import, result, log, started, status) -> None:
+    """Record the outcome; for failures this runs after the rollback."""
+    log.sort()
+    result.status = status
+    result.errors = list(log.errors)
+    result.error_count = log.error_count
+    result.warnings = list(log.warnings)
+    result.seconds = time.monotonic() - started
+    if status == DataImport.Status.FAILED:
+        result.inserted = result.updated = result.unchanged = result.removed = 0
+    problems = [p.as_dict() for p in log.errors + log.warnings]
+    if log.truncated:
+        problems.append(
+            {
+                "file": log.file,
+                "line": 0,
+                "column": None,
+                "column_name": "",
+                "message": _("… and %(count)d more errors") % {"count": log.truncated},
+                "warning": False,
+            }
+        )
+    finished = timezone.now()
+    fields = {
+        "status": status,
+        "finished_at": finished,
+        "duration": dt.timedelta(seconds=result.seconds),
+        "rows_total": result.rows,
+        "progress": result.rows,
+        "inserted": result.inserted,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "removed": result.removed,
+        "errors": problems,
+    }
+    DataImport.objects.filter(pk=data_import.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(data_import, name, value)
+    # The audit trail: who imported what, and the outcome (members.audit_record
+    # is not reachable from ledger, which must not import members).
+    logger.info(
+        "data import %s kind=%s file=%s sha256=%s by=%s status=%s %s errors=%d",
+        data_import.pk,
+        result.kind,
+        result.file_name,
+        result.checksum,
+        getattr(data_import.started_by, "username", "-"),
+        status,
+        result.summary,
+        result.error_count,
+    )
+
+
+def _already_imported(result, prior, data_import, dry_run, started) -> ImportResult:
+    result.status = "skipped"
+    result.already_imported = prior
+    result.rows = prior.rows_total
+    result.unchanged = prior.rows_total
+    result.seconds = time.monotonic() - started
+    when = timezone.localtime(prior.finished_at).strftime("%Y-%m-%d %H:%M")
+    message = _(
+        "this file was already imported on %(when)s (import #%(id)s); "
+        "importing it again changes nothing"
+    ) % {"when": when, "id": prior.pk}
+    result.warnings = [Problem(result.file_name, 0, None, message, warning=True)]
+    if data_import is not None:
+        # The admin screen created a row for this upload: say what happened.
+        status = DataImport.Status.DRY_RUN if dry_run else DataImport.Status.FAILED
+        data_import.checksum = result.checksum
+        data_import.status = status
+        data_import.rows_total = prior.rows_total
+        data_import.unchanged = prior.rows_total if dry_run else 0
+        data_import.finished_at = timezone.now()
+        data_import.errors = [result.warnings[0].as_dict()]
+        data_import.save()
+        result.data_import_id = data_import.pk
+    logger.info(
+        "data import skipped: %s is import #%s again", result.file_name, prior.pk
+    )
+    return result

@@ -1,0 +1,173 @@
+"""What the two write paths (PostgreSQL COPY, batched ORM) share.
+
+Both paths must report the same problems with the same words and count the same
+inserted/updated/unchanged/removed rows; the messages live here so they cannot
+drift apart. A writer is used like this, inside one transaction::
+
+    writer.lock()
+    with writer.staging() as put:
+        for line, row in rows:
+            put(line, row)
+    if writer.checks_first or errors_so_far:
+        writer.check()          # duplicate keys, unknown references, unique groups
+    inserted, updated = writer.apply()   # may find them itself and log them
+    removed = writer.remove(first_day, last_day)
+    writer.post_check()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .parsing import ProblemLog
+from .specs import FieldSpec, KindSpec, Ref
+
+
+@dataclass
+class WriteContext:
+    spec: KindSpec
+    present: tuple[FieldSpec, ...]
+    source: str
+    now: dt.datetime
+    log: ProblemLog
+    positions: dict[str, int]  # column name -> 0-based position in the header
+
+
+class Writer:
+    """Base of the write paths: the problem messages, and the field bookkeeping."""
+
+    #: Whether check() must run before apply(); a path whose apply() finds
+    #: duplicate and unknown keys by itself sets it False.
+    checks_first = True
+
+    def __init__(self, ctx: WriteContext):
+        self.ctx = ctx
+        self.spec = ctx.spec
+        self.log = ctx.log
+        self.staged = 0
+        present_names = {f.name for f in ctx.present}
+        self.present_names = present_names
+        # Fields written on update: the ones the file has, except the key and
+        # references to the kind itself (resolved after all rows exist).
+        self.update_fields = [
+            f
+            for f in ctx.present
+            if f.name != self.spec.key
+            and not (f.ref and f.ref.model is self.spec.model)
+        ]
+        self.self_refs = [f for f in self.spec.self_refs if f.name in present_names]
+        self.scope_values: set[Any] = set()
+
+    # -- interface -----------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Let only one import run at a time."""
+
+    def staging(self) -> AbstractContextManager:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def check(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def apply(self) -> tuple[int, int]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def remove(self, first: dt.date, last: dt.date) -> int:  # pragma: no cover
+        raise NotImplementedError
+
+    def absent(self) -> int:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def lines_of(self, keys: Sequence[str]) -> dict[str, int]:  # pragma: no cover
+        raise NotImplementedError
+
+    # -- shared pieces ---------------------------------------------------------------
+
+    def position(self, column: str) -> int | None:
+        position = self.ctx.positions.get(column)
+        return None if position is None else position + 1
+
+    def duplicate(self, line: int, key: str, first_line: int) -> None:
+        self.log.error(
+            line,
+            self.position(self.spec.key),
+            _(
+                "%(column)s: %(key)s appears more than once in the file "
+                "(first on line %(first)d)"
+            )
+            % {"column": self.spec.key, "key": key, "first": first_line},
+            self.spec.key,
+        )
+
+    def unknown(self, line: int, field: FieldSpec, value: str) -> None:
+        ref: Ref = field.ref  # type: ignore[assignment]
+        self.log.error(
+            line,
+            self.position(field.name),
+            _(
+                "%(column)s: there is no %(model)s with %(key)s %(value)s "
+                "(import %(kind)s first)"
+            )
+            % {
+                "column": field.name,
+                "model": ref.model._meta.verbose_name,
+                "key": ref.key,
+                "value": value,
+                "kind": ref.kind,
+            },
+            field.name,
+        )
+
+    def not_unique(self, line: int, group: Sequence[str], first_line: int) -> None:
+        self.log.error(
+            line,
+            self.position(group[0]),
+            _(
+                "%(columns)s: the same as on line %(first)d, but no two rows "
+                "may share them"
+            )
+            % {"columns": ", ".join(group), "first": first_line},
+            group[0],
+        )
+
+    def post_check(self) -> None:
+        """Rules across rows (overlapping schedules), checked after writing."""
+        from django.db import connection
+
+        problems = []
+        for check in self.spec.post_checks:
+            sql, params = check(self.spec)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                pairs = cursor.fetchall()
+            if not pairs:
+                continue
+            lines = self.lines_of(sorted({key for pair in pairs for key in pair}))
+            for key, other in pairs:
+                if key not in lines:
+                    key, other = other, key
+                if key in lines:
+                    problems.append((lines[key], key, other))
+        for line, _key, other in sorted(problems):
+            self.log.error(
+                line,
+                self.position(self.spec.key),
+                _(
+                    "%(column)s: its validity overlaps %(other)s for the same unit "
+                    "and component"
+                )
+                % {"column": self.spec.key, "other": other},
+                self.spec.key,
+            )
+
+    def groups(self) -> Iterator[tuple[str, ...]]:
+        """unique_together groups whose columns are all in the file."""
+        for group in self.spec.unique_together:
+            if all(name in self.present_names for name in group):
+                yield group

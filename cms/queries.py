@@ -164,6 +164,8 @@ def community_notices_for_user(
     notices = notices.filter(Exists(readable)).annotate(
         community_name=Subquery(covering.values("community__name")[:1])
     )
+    # A group restriction an editor may have added on top still applies.
+    notices = visible_pages(notices, user)
     if index is not None:
         notices = notices.child_of(index)
     current = Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate())

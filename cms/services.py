@@ -127,7 +127,7 @@ def community_notice_send_emails(*, page_id: int) -> int:
                     "page": page,
                     "community": community,
                     "url": page.get_full_url()
-                    or settings.WAGTAILADMIN_BASE_URL + page.url,
+                    or settings.WAGTAILADMIN_BASE_URL + (page.url or "/"),
                 },
             )
         messages = [

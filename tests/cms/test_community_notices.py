@@ -569,3 +569,66 @@ def test_demo_resident_100001_reads_community_notices_and_100002_does_not(
 
     assert list(community_notices_for_user(user=second)) == []
     assert logged_in(second).get(visible[0].url).status_code == 404
+
+
+# --- Editors in the Wagtail admin -----------------------------------------------------
+
+
+def test_editor_chooses_the_community_once_and_publishes_with_notification(
+    staff_client,
+    section,
+    community,
+    community_residents,
+    django_capture_on_commit_callbacks,
+):
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        rich_text,
+        streamfield,
+    )
+
+    add_url = f"/admin/pages/add/cms/communitynoticeindexpage/{section.pk}/"
+    form = staff_client.get(add_url)
+    assert form.status_code == 200
+    assert community.name in form.content.decode()  # offered in the chooser
+    data = nested_form_data(
+        {
+            "title": community.name,
+            "slug": "katowicka-7",
+            "community": community.pk,
+            "intro": rich_text(""),
+            "action-publish": "publish",
+        }
+    )
+    response = staff_client.post(add_url, data)
+    assert response.status_code == 302
+    index = CommunityNoticeIndexPage.objects.get(community=community)
+    # A second listing for the same community is refused.
+    second = staff_client.post(add_url, {**data, "slug": "jeszcze-raz"})
+    assert second.status_code == 200
+    assert CommunityNoticeIndexPage.objects.filter(community=community).count() == 1
+
+    notice_url = f"/admin/pages/add/cms/communitynoticepage/{index.pk}/"
+    assert staff_client.get(notice_url).status_code == 200
+    data = nested_form_data(
+        {
+            "title": "Odbiór śmieci wielkogabarytowych",
+            "slug": "gabaryty",
+            "date": timezone.localdate().isoformat(),
+            "lead": "W sobotę przed budynkiem stanie kontener.",
+            "body": streamfield([]),
+            "attachments": inline_formset([]),
+            "notify_residents": "on",
+            "action-publish": "publish",
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(notice_url, data)
+    assert response.status_code == 302
+    notice = CommunityNoticePage.objects.get(slug="gabaryty")
+    assert notice.live
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "anna@example.org",
+        "bogdan@example.org",
+    ]

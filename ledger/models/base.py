@@ -11,6 +11,10 @@ class TimeStampedModel(models.Model):
     """Abstract base: when the portal created and last changed a row (not the
     dates of the accounting events, which each model keeps itself)."""
 
+    # Imported records are not content: keep them out of Wagtail's reference
+    # index ("usage"), which would otherwise queue a task on every save.
+    wagtail_reference_index_ignore = True
+
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -258,6 +258,30 @@ def test_user_who_has_not_passed_the_second_factor_is_sent_to_login(owner, notic
     assert response["Location"].startswith("/iok/login/")
 
 
+def test_serve_checks_access_itself_when_called_without_wagtails_hooks(
+    rf, outsider, owner, notice
+):
+    """A custom view calling ``page.serve()`` directly skips before_serve_page;
+    the page refuses on its own."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    request = rf.get(notice.url)
+    request.user = AnonymousUser()
+    response = notice.serve(request)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/iok/login/")
+
+    request.user = outsider
+    with pytest.raises(Http404):
+        notice.serve(request)
+
+    request.user = owner
+    response = notice.serve(request)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
 # --- Listings, search, Wagtail privacy ------------------------------------------------
 
 

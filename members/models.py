@@ -187,3 +187,7 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_event_display()}"
+
+
+# The member area's own records (members/area_models.py).
+from .area_models import *  # noqa: E402, F403

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from . import views
@@ -12,7 +12,7 @@ urlpatterns = [
         RedirectView.as_view(url="/iok/login/", permanent=True),
         name="legacy-login",
     ),
-    path("iok/", views.dashboard_view, name="dashboard"),
+    path("iok/", include("members.area.urls")),  # the zones: members/area/
     path("iok/login/", views.login_view, name="login"),
     path("iok/login/code/", views.login_code_view, name="login-code"),
     path("iok/login/enrol/", views.login_enrol_view, name="login-enrol"),

@@ -166,3 +166,6 @@ class AuditEventAdmin(ModelAdmin):
 
 
 modeladmin_register(AuditEventAdmin)
+
+# The member area's staff screens (reports, contact changes, residents' readings).
+from members.area import wagtail_hooks_area  # noqa: E402, F401

@@ -207,7 +207,15 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "IOK Spółdzielnia")
 IOK_OTP_ENROLMENT_HOURS = 24
 # Admin URL prefixes whose views show a resident's personal or financial data:
 # each successful GET by staff is written to the audit trail.
-IOK_AUDIT_STAFF_VIEW_PREFIXES = ["/admin/ledger/", "/admin/members/accounts/"]
+IOK_AUDIT_STAFF_VIEW_PREFIXES = [
+    "/admin/ledger/",
+    "/admin/members/accounts/",
+    # Member-area records (members/area/wagtail_hooks_area.py).
+    "/admin/members/discrepancyreport/",
+    "/admin/members/contactchangerequest/",
+    "/admin/members/residentmeterreading/",
+    "/admin/area/",
+]
 
 # --- Internationalisation: Polish first, English available ----------------------
 LANGUAGE_CODE = "pl"
@@ -225,6 +233,14 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Files residents upload (discrepancy report attachments): outside MEDIA_ROOT,
+# never served by the web server, only by member-area views that check access.
+IOK_PRIVATE_MEDIA_ROOT = Path(
+    os.environ.get("IOK_PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media")
+)
+IOK_REPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# bench/member_pages.py: route a database-free 50-row page as the yardstick.
+BENCH_BASELINE = env_bool("BENCH_BASELINE")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

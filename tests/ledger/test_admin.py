@@ -39,8 +39,12 @@ def street(flat):
     """``flat`` is ul. Kwiatowa 7/12; two other units do not match it."""
     flat.building.address = "ul. Kwiatowa 7"
     flat.building.save()
-    UnitFactory(number="12", building=BuildingFactory(address="ul. Polna 3"))
-    UnitFactory(number="5", building=flat.building)
+    # Explicit codes: a sequence-made code ("L00125") would match "12" once
+    # other tests have advanced the factory's counter.
+    UnitFactory(
+        number="12", code="POLNA3-12", building=BuildingFactory(address="ul. Polna 3")
+    )
+    UnitFactory(number="5", code="KWIAT7-5", building=flat.building)
     return flat
 
 

@@ -1,0 +1,407 @@
+"""Downloads: a unit's ledger as CSV, and everything the portal holds about a
+resident (GDPR/RODO art. 15 and 20) as a ZIP of JSON and CSV files.
+
+CSV files are written for spreadsheets used in Poland: UTF-8 with a byte-order
+mark, ``;`` between cells, decimal comma. A text cell that starts with ``=``,
+``+``, ``-``, ``@`` (or a tab or carriage return) gets a leading apostrophe,
+so a spreadsheet shows it instead of running it as a formula (CSV injection).
+Amounts the portal itself formats are plain numbers and stay as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from decimal import Decimal
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ledger import queries as ledger_queries
+from ledger.models import (
+    LedgerEntry,
+    LoanEntry,
+    Meter,
+    MeterReading,
+    Party,
+    UnitRight,
+)
+from ledger.queries import RightWindow
+from members.area import queries
+from members.area_models import (
+    ContactChangeRequest,
+    DiscrepancyReport,
+    RulesAcknowledgement,
+)
+from members.models import AuditEvent
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^-?\d+(,\d+)?$")
+BOM = "\ufeff"
+
+
+def csv_safe(value) -> str:
+    """One cell's text, neutralised against formula injection."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def csv_number(value) -> str:
+    """A number the portal formats itself (``-1234,50``): left as a number."""
+    if value is None or value == "":
+        return ""
+    text = f"{Decimal(value):f}".replace(".", ",")
+    if not _PLAIN_NUMBER.match(text):  # pragma: no cover - Decimal guarantees it
+        return csv_safe(text)
+    return text
+
+
+def _cell(value) -> str:
+    if isinstance(value, Decimal):
+        return csv_number(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return csv_safe(value)
+
+
+def write_csv(header: list[str], rows) -> str:
+    """Rows (sequences of values) as CSV text with a header row and a BOM."""
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([csv_safe(name) for name in header])
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return out.getvalue()
+
+
+# --- The ledger as CSV ----------------------------------------------------------------
+
+
+def ledger_csv(page: queries.LedgerPage) -> str:
+    """The entries of a ledger page (all of them: build it unpaginated), with
+    the opening and closing balance rows."""
+    header = [
+        _("Booking date"),
+        _("Period"),
+        _("Due date"),
+        _("Kind"),
+        _("Charge component"),
+        _("Document"),
+        _("Description"),
+        _("Debit (owed)"),
+        _("Credit (paid)"),
+        _("Balance after the entry"),
+    ]
+    rows = []
+    if page.shows_running_balance:
+        rows.append(
+            [
+                page.date_from,
+                "",
+                "",
+                _("Opening balance"),
+                "",
+                "",
+                "",
+                "",
+                "",
+                page.opening_balance,
+            ]
+        )
+    for entry in page.entries:
+        rows.append(
+            [
+                entry.booking_date,
+                entry.period.strftime("%Y-%m"),
+                entry.due_date,
+                entry.get_kind_display(),
+                entry.component_name,
+                entry.document_number,
+                entry.description,
+                entry.debit,
+                entry.credit,
+                entry.running_balance,
+            ]
+        )
+    if page.shows_running_balance:
+        rows.append(
+            [
+                page.date_to,
+                "",
+                "",
+                _("Closing balance"),
+                "",
+                "",
+                "",
+                "",
+                "",
+                page.closing_balance,
+            ]
+        )
+    return write_csv(header, rows)
+
+
+# --- Everything about the resident (RODO) ---------------------------------------------
+
+
+def _values(queryset, fields) -> list[dict]:
+    return list(queryset.values(*fields))
+
+
+def my_data(*, user) -> dict[str, list[dict]]:
+    """Every record the portal keeps about the user and their party, as lists
+    of plain dicts (one list per kind of record). Ledger, loan and meter data
+    are limited to the days of the party's rights, as the member area shows
+    them."""
+    party: Party | None = user.party
+    data: dict[str, list[dict]] = {
+        "account": [
+            {
+                "identifier": user.get_username(),
+                "email": user.email,
+                "date_joined": user.date_joined,
+                "last_login": user.last_login,
+                "password_changed_at": user.password_changed_at,
+                "blocked_at": user.blocked_at,
+                "blocked_reason": user.blocked_reason,
+            }
+        ]
+    }
+    audit = AuditEvent.objects.filter(Q(actor=user) | Q(target_user=user))
+    if party is not None:
+        audit = AuditEvent.objects.filter(
+            Q(actor=user) | Q(target_user=user) | Q(target_party=party)
+        )
+    data["audit_events"] = [
+        {
+            "when": event.created_at,
+            "event": event.event,
+            "description": event.get_event_display(),
+            "ip_address": event.ip_address,
+            "details": json.dumps(event.details, ensure_ascii=False, sort_keys=True),
+        }
+        for event in audit.order_by("created_at", "pk")
+    ]
+    data["rules_notices"] = _values(
+        RulesAcknowledgement.objects.filter(user=user),
+        ["revision_id", "version", "shown_at"],
+    )
+    if party is None:
+        return data
+
+    data["party"] = _values(
+        Party.objects.filter(pk=party.pk),
+        ["number", "name", "email", "phone", "address", "postal_code", "city"],
+    )
+    rights = list(
+        UnitRight.objects.filter(party=party)
+        .select_related("unit__building")
+        .order_by("valid_from", "pk")
+    )
+    data["rights"] = [
+        {
+            "unit": str(right.unit),
+            "unit_code": right.unit.code,
+            "zone": right.unit.zone,
+            "kind": right.get_kind_display(),
+            "valid_from": right.valid_from,
+            "valid_to": right.valid_to,
+            "share": right.share,
+        }
+        for right in rights
+    ]
+    windows: dict[int, list[RightWindow]] = {}
+    units = {}
+    for right in rights:
+        windows.setdefault(right.unit_id, []).append(
+            RightWindow(right.valid_from, right.valid_to)
+        )
+        units[right.unit_id] = right.unit
+
+    def visible(field_name: str, unit_field: str) -> Q:
+        condition = Q(pk__in=[])
+        for unit_id, unit_windows in windows.items():
+            condition |= Q(**{unit_field: unit_id}) & ledger_queries._window_filter(
+                unit_windows, field_name
+            )
+        return condition
+
+    data["ledger"] = [
+        {
+            "unit": str(units[entry.unit_id]),
+            "booking_date": entry.booking_date,
+            "period": entry.period,
+            "due_date": entry.due_date,
+            "kind": entry.get_kind_display(),
+            "component": entry.component.name if entry.component else "",
+            "amount": entry.amount,
+            "document_number": entry.document_number,
+            "description": entry.description,
+        }
+        for entry in LedgerEntry.objects.filter(visible("booking_date", "unit_id"))
+        .select_related("component")
+        .order_by("unit_id", "booking_date", "id")
+    ]
+    loans = list(
+        ledger_queries.loans_with_figures()
+        .filter(unit_id__in=list(windows))
+        .order_by("granted_on", "pk")
+    )
+    data["loans"] = [
+        {
+            "unit": str(units[loan.unit_id]),
+            "number": loan.number,
+            "lender": loan.lender,
+            "amount_granted": loan.amount_granted,
+            "granted_on": loan.granted_on,
+            "instalment_amount": loan.instalment_amount,
+            "instalments_count": loan.instalments_count,
+            "repaid": ledger_queries.money(loan.repaid),
+            "outstanding": ledger_queries.money(loan.outstanding),
+        }
+        for loan in loans
+    ]
+    data["loan_entries"] = [
+        {
+            "loan": entry.loan.number,
+            "date": entry.date,
+            "kind": entry.get_kind_display(),
+            "amount": entry.amount,
+            "description": entry.description,
+        }
+        for entry in LoanEntry.objects.filter(visible("date", "loan__unit_id"))
+        .select_related("loan")
+        .order_by("loan_id", "date", "id")
+    ]
+    data["meters"] = [
+        {
+            "unit": str(units[meter.unit_id]),
+            "kind": meter.get_kind_display(),
+            "serial_number": meter.serial_number,
+            "location": meter.location,
+            "unit_of_measure": meter.unit_of_measure,
+            "installed_on": meter.installed_on,
+            "removed_on": meter.removed_on,
+        }
+        for meter in Meter.objects.filter(unit_id__in=list(windows)).order_by(
+            "unit_id", "installed_on", "pk"
+        )
+    ]
+    data["meter_readings"] = [
+        {
+            "meter": reading.meter.serial_number,
+            "reading_date": reading.reading_date,
+            "value": reading.value,
+            "source": reading.get_source_display(),
+            "status": reading.get_status_display(),
+            "submitted_by_you": reading.submitted_by_id == user.pk,
+            "review_note": reading.review_note,
+        }
+        for reading in MeterReading.objects.filter(
+            visible("reading_date", "meter__unit_id") | Q(submitted_by=user)
+        )
+        .select_related("meter")
+        .order_by("meter_id", "reading_date", "id")
+    ]
+    data["membership"] = [
+        {
+            "member_number": membership.member_number,
+            "admission_date": membership.admission_date,
+            "admission_resolution": membership.admission_resolution,
+            "status": membership.get_status_display(),
+            "shares_declared": membership.shares_declared,
+            "shares_paid": membership.shares_paid,
+            "entry_fee_paid": membership.entry_fee_paid,
+            "termination_date": membership.termination_date,
+        }
+        for membership in ledger_queries.memberships_for_party(party=party)
+    ]
+    data["discrepancy_reports"] = [
+        {
+            "submitted_at": report.created_at,
+            "unit": str(report.unit),
+            "message": report.message,
+            "attachment": report.attachment_name,
+            "status": report.get_status_display(),
+            "answer": report.answer,
+            "answered_at": report.answered_at,
+        }
+        for report in DiscrepancyReport.objects.filter(party=party)
+        .select_related("unit__building")
+        .order_by("created_at", "pk")
+    ]
+    data["contact_change_requests"] = [
+        {
+            "submitted_at": change.created_at,
+            "phone": change.phone,
+            "email": change.email,
+            "address": change.address,
+            "postal_code": change.postal_code,
+            "city": change.city,
+            "comment": change.comment,
+            "status": change.get_status_display(),
+            "office_note": change.staff_note,
+            "handled_at": change.confirmed_at,
+        }
+        for change in ContactChangeRequest.objects.filter(party=party).order_by(
+            "created_at", "pk"
+        )
+    ]
+    return data
+
+
+def my_data_archive(*, user) -> bytes:
+    """The ZIP the resident downloads: ``dane.json`` with everything, one CSV
+    per kind of record, the attachments of their reports, and a README."""
+    data = my_data(user=user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "dane.json",
+            json.dumps(
+                {"generated_at": timezone.now(), **data},
+                cls=DjangoJSONEncoder,
+                ensure_ascii=False,
+                indent=2,
+            ),
+        )
+        for name, rows in data.items():
+            header = list(rows[0]) if rows else ["-"]
+            archive.writestr(
+                f"csv/{name}.csv",
+                write_csv(header, ([row[key] for key in header] for row in rows)),
+            )
+        if user.party_id:
+            for report in DiscrepancyReport.objects.filter(
+                party_id=user.party_id
+            ).exclude(attachment=""):
+                try:
+                    with report.attachment.open("rb") as handle:
+                        archive.writestr(
+                            f"zalaczniki/{report.pk}-{report.attachment_name}",
+                            handle.read(),
+                        )
+                except FileNotFoundError:
+                    continue
+        readme = [
+            _("Your data held by the cooperative's portal (IOK), as of %(when)s.")
+            % {"when": timezone.localtime().strftime("%d.%m.%Y %H:%M")},
+            _(
+                "dane.json holds everything; the csv folder has the same records "
+                "as spreadsheets (UTF-8, semicolons)."
+            ),
+        ]
+        archive.writestr("README.txt", "\r\n".join(readme) + "\r\n")
+    return buffer.getvalue()

@@ -1,0 +1,206 @@
+"""Forms of the member area's zones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ledger.models import LedgerEntry
+
+#: Attachments a resident may add to a report: scans and photos of documents,
+#: recognised by their first bytes as well as their name.
+ATTACHMENT_SIGNATURES = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+MONTHS = [
+    (1, _("January")),
+    (2, _("February")),
+    (3, _("March")),
+    (4, _("April")),
+    (5, _("May")),
+    (6, _("June")),
+    (7, _("July")),
+    (8, _("August")),
+    (9, _("September")),
+    (10, _("October")),
+    (11, _("November")),
+    (12, _("December")),
+]
+
+
+class LedgerFilterForm(forms.Form):
+    """The ledger page's filter (a GET form with Polish parameter names):
+    the last twelve months by default, or a year, or one month of a year; and
+    optionally one kind of entry."""
+
+    rok = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int)
+    miesiac = forms.TypedChoiceField(
+        label=_("Month"),
+        required=False,
+        coerce=int,
+        choices=[("", _("whole year"))] + MONTHS,
+    )
+    rodzaj = forms.ChoiceField(
+        label=_("Kind of entry"),
+        required=False,
+        choices=[("", _("all kinds"))] + list(LedgerEntry.Kind.choices),
+    )
+    strona = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, years: list[int], today: dt.date):
+        super().__init__(data)
+        self.today = today
+        self.fields["rok"].choices = [("", _("last 12 months"))] + [
+            (year, str(year)) for year in years
+        ]
+
+    def period(self) -> tuple[dt.date, dt.date, str | None, int]:
+        """``(date_from, date_to, kind, page)``; invalid input means defaults."""
+        data = self.cleaned_data if self.is_valid() else {}
+        year = data.get("rok")
+        month = data.get("miesiac")
+        kind = data.get("rodzaj") or None
+        page = data.get("strona") or 1
+        today = self.today
+        if year:
+            if month:
+                date_from = dt.date(year, month, 1)
+                next_month = (date_from + dt.timedelta(days=32)).replace(day=1)
+                date_to = next_month - dt.timedelta(days=1)
+            else:
+                date_from, date_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        else:
+            start_month = today.month - 11
+            start_year = today.year + (start_month - 1) // 12
+            start_month = (start_month - 1) % 12 + 1
+            date_from, date_to = dt.date(start_year, start_month, 1), today
+        return date_from, min(date_to, today), kind, page
+
+
+class DiscrepancyReportForm(forms.Form):
+    """ "The balance does not match because…" (rules §III.5)."""
+
+    message = forms.CharField(
+        label=_("What does not match?"),
+        help_text=_(
+            "For example: a payment of 450,00 zł made on 5 March is missing. "
+            "Give dates and amounts if you can."
+        ),
+        min_length=10,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    attachment = forms.FileField(
+        label=_("Attachment (optional)"),
+        help_text=_("A PDF, JPG or PNG file up to 5 MB, e.g. a bank confirmation."),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+            }
+        ),
+    )
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        limit = settings.IOK_REPORT_ATTACHMENT_MAX_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                _("The file is too large (at most %(mb)d MB).")
+                % {"mb": limit // (1024 * 1024)}
+            )
+        extension = os.path.splitext(upload.name)[1].lower()
+        signatures = ATTACHMENT_SIGNATURES.get(extension)
+        if signatures is None:
+            raise ValidationError(_("Only PDF, JPG and PNG files can be attached."))
+        head = upload.read(16)
+        upload.seek(0)
+        if not any(head.startswith(signature) for signature in signatures):
+            raise ValidationError(
+                _("The file's content does not match its type (%(ext)s).")
+                % {"ext": extension}
+            )
+        return upload
+
+
+class MeterReadingForm(forms.Form):
+    """A resident's own reading of a meter."""
+
+    reading_date = forms.DateField(
+        label=_("Reading date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    )
+    value = forms.DecimalField(
+        label=_("Meter reading"),
+        help_text=_("All digits shown on the meter, with the decimal comma."),
+        max_digits=12,
+        decimal_places=3,
+        min_value=0,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("reading_date", timezone.localdate())
+
+
+postal_code_validator = RegexValidator(
+    r"^\d{2}-\d{3}$", _("Enter the postal code as 00-000.")
+)
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()-]{6,20}$", _("Enter a phone number of digits (and spaces).")
+)
+
+
+class ContactChangeForm(forms.Form):
+    """What the resident would like the office to change; empty = no change."""
+
+    phone = forms.CharField(
+        label=_("Phone"), required=False, max_length=40, validators=[phone_validator]
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(
+        label=_("Correspondence address (street, number)"),
+        required=False,
+        max_length=300,
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        required=False,
+        max_length=6,
+        validators=[postal_code_validator],
+    )
+    city = forms.CharField(label=_("City"), required=False, max_length=100)
+    comment = forms.CharField(
+        label=_("Comment for the office (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        fields = ("phone", "email", "address", "postal_code", "city")
+        if not any(data.get(name) for name in fields):
+            raise ValidationError(_("Fill in at least one field you want changed."))
+        if data.get("postal_code") and not (data.get("address") or data.get("city")):
+            raise ValidationError(
+                _("A new postal code needs the new address or city with it.")
+            )
+        return data

@@ -1,0 +1,21 @@
+"""Signal receivers of the member area."""
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from members.area import queries
+from members.area.services import RULES_NOTICE_SESSION_KEY, rules_notice_on_login
+
+
+@receiver(user_logged_in, dispatch_uid="members.area.rules_notice")
+def _rules_notice(sender, request, user, **kwargs):
+    """After the board publishes new rules, the next login shows a notice once."""
+    if request is None or not hasattr(request, "session"):
+        return
+    notice = rules_notice_on_login(user=user)
+    if notice is not None:
+        request.session[RULES_NOTICE_SESSION_KEY] = notice
+
+
+# Dashboard notices are cached briefly; page changes start a new version.
+queries.connect_notice_signals()

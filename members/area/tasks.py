@@ -1,0 +1,52 @@
+"""Background work of the member area (django-tasks): e-mails to the offices."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+
+from django_tasks import task
+
+from members.area_models import DiscrepancyReport
+
+logger = logging.getLogger(__name__)
+
+
+def _admin_url(report: DiscrepancyReport) -> str:
+    try:
+        path = reverse("members_discrepancyreport_modeladmin_edit", args=[report.pk])
+    except NoReverseMatch:
+        return ""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+@task()
+def discrepancy_report_notify(report_id: int) -> int:
+    """E-mail the estate office that serves the unit about a new discrepancy
+    report (rules §III.5). Returns the number of messages sent."""
+    report = DiscrepancyReport.objects.select_related(
+        "unit__building__estate", "party"
+    ).get(pk=report_id)
+    estate = report.unit.building.estate
+    recipient = estate.office_email or getattr(
+        settings, "IOK_REPORTS_FALLBACK_EMAIL", settings.DEFAULT_FROM_EMAIL
+    )
+    if not estate.office_email:
+        logger.warning(
+            "estate %s has no office e-mail; report to %s", estate.pk, recipient
+        )
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"report": report, "estate": estate, "admin_url": _admin_url(report)}
+        subject = render_to_string(
+            "members/area/email/report_subject.txt", context
+        ).strip()
+        body = render_to_string("members/area/email/report_body.txt", context)
+    return send_mail(
+        subject=" ".join(subject.split()),
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[recipient],
+    )

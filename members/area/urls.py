@@ -1,0 +1,48 @@
+"""URLs of the member area's zones, included under /iok/ by members/urls.py.
+
+Names live in the ``members`` namespace (``members:dashboard``,
+``members:ledger``…); ids are looked up within the resident's own units.
+"""
+
+from django.conf import settings
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard_view, name="dashboard"),
+    path("kartoteka/<int:unit_id>/", views.ledger_view, name="ledger"),
+    path("kartoteka/<int:unit_id>/csv/", views.ledger_csv_view, name="ledger-csv"),
+    path(
+        "kartoteka/<int:unit_id>/wydruk/",
+        views.ledger_print_view,
+        name="ledger-print",
+    ),
+    path(
+        "kartoteka/<int:unit_id>/zgloszenie/",
+        views.report_create_view,
+        name="report-create",
+    ),
+    path("zgloszenia/", views.reports_view, name="reports"),
+    path("zgloszenia/<int:report_id>/", views.report_detail_view, name="report-detail"),
+    path(
+        "zgloszenia/<int:report_id>/zalacznik/",
+        views.report_attachment_view,
+        name="report-attachment",
+    ),
+    path("kredyty/", views.loans_view, name="loans"),
+    path("kredyty/<int:loan_id>/", views.loan_detail_view, name="loan-detail"),
+    path("liczniki/", views.meters_view, name="meters"),
+    path("liczniki/<int:meter_id>/", views.meter_detail_view, name="meter-detail"),
+    path("czlonkostwo/", views.membership_view, name="membership"),
+    path("dane-kontaktowe/", views.contact_view, name="contact"),
+    path("platnosci/", views.payments_view, name="payments"),
+    path("ogloszenia/", views.notices_view, name="notices"),
+    path("ogloszenia/<int:notice_id>/", views.notice_view, name="notice"),
+    path("moje-dane/", views.my_data_view, name="my-data"),
+]
+
+if settings.BENCH_BASELINE:
+    urlpatterns.append(
+        path("bench/baseline/", views.bench_baseline_view, name="bench-baseline")
+    )

@@ -1,0 +1,304 @@
+"""Staff screens of the member area in the Wagtail admin ("Residents' matters"):
+discrepancy reports to answer, contact data changes to confirm, and meter
+readings residents submitted to accept or reject.
+
+Built with wagtail-modeladmin like the rest of the admin, without custom views
+or templates: the decisions are form fields whose ``save()`` calls the
+services, so moving to ``ModelViewSet`` later only touches this file. Imported
+by ``members/wagtail_hooks.py``.
+"""
+
+from django import forms
+from django.contrib.admin import SimpleListFilter
+from django.contrib.auth.decorators import permission_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList
+
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.options import (
+    ModelAdmin,
+    ModelAdminGroup,
+    modeladmin_register,
+)
+
+from ledger import services as ledger_services
+from ledger.models import Estate, MeterReading
+from members.area import services
+from members.area_models import (
+    ContactChangeRequest,
+    DiscrepancyReport,
+    ResidentMeterReading,
+)
+
+# --- Shared pieces ----------------------------------------------------------------
+
+
+class ResidentRecordPermissionHelper(PermissionHelper):
+    """Residents create these records in the member area; staff only handle
+    them (never create or delete them here)."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class PendingOnlyPermissionHelper(ResidentRecordPermissionHelper):
+    """A decision is taken once: only pending rows can be edited."""
+
+    pending = "pending"
+
+    def user_can_edit_obj(self, user, obj):
+        return obj.status == self.pending and super().user_can_edit_obj(user, obj)
+
+
+class AttachmentPanel(HelpPanel):
+    """A link to a report's attachment through the staff download view (the
+    file has no public URL)."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            report = self.instance
+            if report and report.pk and report.attachment:
+                self.content = format_html(
+                    '<p><a href="{}">{}</a></p>',
+                    reverse("area_report_attachment", args=[report.pk]),
+                    _("Download the attachment: %(name)s")
+                    % {"name": report.attachment_name or report.attachment.name},
+                )
+            else:
+                self.content = format_html(
+                    "<p>{}</p>", _("The resident attached no file.")
+                )
+
+
+class EstateFilter(SimpleListFilter):
+    """Reports for one estate office (Django's related-field filter needs
+    ``django.contrib.admin``, which this project does not install)."""
+
+    title = gettext_lazy("estate")
+    parameter_name = "estate"
+
+    def lookups(self, request, model_admin):
+        return [(str(estate.pk), str(estate)) for estate in Estate.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(unit__building__estate_id=int(self.value()))
+        return queryset
+
+
+# --- Discrepancy reports (§III.5) ---------------------------------------------------
+
+
+class DiscrepancyReportForm(WagtailAdminModelForm):
+    """Status and answer; answering records who answered and when."""
+
+    def save(self, commit=True):
+        return services.discrepancy_report_answer(
+            report=self.instance,
+            staff_user=self.for_user,
+            status=self.cleaned_data["status"],
+            answer=self.cleaned_data.get("answer", ""),
+        )
+
+
+class DiscrepancyReportAdmin(ModelAdmin):
+    model = DiscrepancyReport
+    menu_label = gettext_lazy("Discrepancy reports")
+    menu_icon = "warning"
+    list_display = ("created_at", "unit", "party", "status", "answered_at")
+    list_filter = ("status", EstateFilter)
+    list_select_related = ("unit__building", "party")
+    search_fields = ("party__name", "party__number", "unit__code", "message")
+    ordering = ("status", "-created_at")
+    inspect_view_enabled = True
+    inspect_view_fields = (
+        "created_at",
+        "unit",
+        "party",
+        "reporter",
+        "message",
+        "attachment_name",
+        "status",
+        "answer",
+        "answered_by",
+        "answered_at",
+    )
+    permission_helper_class = ResidentRecordPermissionHelper
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("unit", read_only=True),
+                    FieldPanel("party", read_only=True),
+                    FieldPanel("created_at", read_only=True),
+                    FieldPanel("message", read_only=True),
+                    AttachmentPanel(heading=gettext_lazy("Attachment")),
+                ],
+                heading=gettext_lazy("The resident's report"),
+            ),
+            FieldPanel("status"),
+            FieldPanel("answer"),
+        ],
+        base_form_class=DiscrepancyReportForm,
+    )
+
+
+# --- Contact data changes ---------------------------------------------------------
+
+
+class ContactChangeDecisionForm(WagtailAdminModelForm):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[
+            ("confirm", gettext_lazy("Confirm: copy the new data to the party")),
+            ("reject", gettext_lazy("Reject")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    def save(self, commit=True):
+        return services.contact_change_request_decide(
+            change=self.instance,
+            staff_user=self.for_user,
+            confirm=self.cleaned_data["decision"] == "confirm",
+            note=self.cleaned_data.get("staff_note", ""),
+        )
+
+
+class ContactChangeRequestAdmin(ModelAdmin):
+    model = ContactChangeRequest
+    menu_label = gettext_lazy("Contact data changes")
+    menu_icon = "mail"
+    list_display = ("created_at", "party", "status", "confirmed_at")
+    list_filter = ("status",)
+    list_select_related = ("party",)
+    search_fields = ("party__name", "party__number", "email", "phone")
+    ordering = ("-created_at",)
+    inspect_view_enabled = True
+    permission_helper_class = PendingOnlyPermissionHelper
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("party", read_only=True),
+                    FieldPanel("phone", read_only=True),
+                    FieldPanel("email", read_only=True),
+                    FieldPanel("address", read_only=True),
+                    FieldPanel("postal_code", read_only=True),
+                    FieldPanel("city", read_only=True),
+                    FieldPanel("comment", read_only=True),
+                ],
+                heading=gettext_lazy("Requested change (empty = no change)"),
+            ),
+            FieldPanel("decision"),
+            FieldPanel("staff_note"),
+        ],
+        base_form_class=ContactChangeDecisionForm,
+    )
+
+
+# --- Readings residents submitted ---------------------------------------------------
+
+
+class ReadingDecisionForm(WagtailAdminModelForm):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[
+            ("accept", gettext_lazy("Accept the reading")),
+            ("reject", gettext_lazy("Reject the reading")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    def save(self, commit=True):
+        return ledger_services.meter_reading_review(
+            reading=self.instance,
+            accept=self.cleaned_data["decision"] == "accept",
+            note=self.cleaned_data.get("review_note", ""),
+        )
+
+
+class ResidentMeterReadingAdmin(ModelAdmin):
+    model = ResidentMeterReading
+    menu_label = gettext_lazy("Residents' meter readings")
+    menu_icon = "decimal"
+    list_display = ("reading_date", "meter", "value", "status", "submitted_by")
+    list_filter = ("status", "meter__kind")
+    list_select_related = ("meter__unit__building", "submitted_by")
+    search_fields = ("meter__serial_number", "meter__unit__code")
+    ordering = ("status", "-reading_date")
+    inspect_view_enabled = True
+    permission_helper_class = PendingOnlyPermissionHelper
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("meter", read_only=True),
+                    FieldPanel("reading_date", read_only=True),
+                    FieldPanel("value", read_only=True),
+                    FieldPanel("submitted_by", read_only=True),
+                ],
+                heading=gettext_lazy("Submitted by the resident"),
+            ),
+            FieldPanel("decision"),
+            FieldPanel("review_note"),
+        ],
+        base_form_class=ReadingDecisionForm,
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(source=MeterReading.Source.RESIDENT)
+
+
+class MemberAreaAdminGroup(ModelAdminGroup):
+    menu_label = gettext_lazy("Residents' matters")
+    menu_icon = "group"
+    menu_order = 250
+    items = (
+        DiscrepancyReportAdmin,
+        ContactChangeRequestAdmin,
+        ResidentMeterReadingAdmin,
+    )
+
+
+modeladmin_register(MemberAreaAdminGroup)
+
+
+# --- Staff download of a report's attachment ------------------------------------------
+
+
+@permission_required("members.view_discrepancyreport", raise_exception=True)
+def report_attachment_admin_view(request, pk: int):
+    report = get_object_or_404(DiscrepancyReport, pk=pk)
+    if not report.attachment:
+        raise Http404
+    try:
+        handle = report.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle, as_attachment=True, filename=report.attachment_name or "zalacznik"
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_area_admin_urls():
+    return [
+        path(
+            "area/reports/<int:pk>/attachment/",
+            report_attachment_admin_view,
+            name="area_report_attachment",
+        )
+    ]

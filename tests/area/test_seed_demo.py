@@ -1,0 +1,133 @@
+"""The dashboard of demo resident 100001 (``seed_demo``: a cooperative flat
+and a community flat bought three years ago, in arrears)
+against figures computed by hand from the seeded rows.
+
+"By hand" here means a plain Python walk over the unit's rows, following the
+rules as the board wrote them (§III.4) and docs/domain.md, without any of the
+application's queries: every entry booked up to today inside the resident's
+rights, plus this month's scheduled charges not booked yet; what is due now is
+what has passed its due date. "Today" is frozen before seeding (the demo
+history runs up to the day it is generated) and while viewing.
+"""
+
+import datetime as dt
+import io
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.management import call_command
+from django.urls import reverse
+
+import pytest
+import time_machine
+
+from ledger.formatting import format_money
+from ledger.models import ChargeSchedule, LedgerEntry, Party, Unit, UnitRight
+
+pytestmark = pytest.mark.django_db
+
+#: Before the 10th: this month's charges are owed but not yet due.
+DAY = dt.datetime(2025, 3, 5, 12, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
+TODAY = DAY.date()
+
+
+@pytest.fixture
+def seeded(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    with time_machine.travel(DAY, tick=False):
+        call_command("seed_demo", "--units", "30", "--years", "4", stdout=io.StringIO())
+    return Party.objects.get(number="100001")
+
+
+def by_hand(party, unit) -> dict:
+    windows = [
+        (right.valid_from, right.valid_to)
+        for right in UnitRight.objects.filter(party=party, unit=unit)
+    ]
+
+    def inside(day):
+        return any(
+            start <= day and (end is None or day <= end) for start, end in windows
+        )
+
+    booked = not_yet_due = Decimal("0.00")
+    month = TODAY.replace(day=1)
+    booked_components = set()
+    for entry in LedgerEntry.objects.filter(unit=unit):
+        if (
+            entry.kind == "charge"
+            and entry.period == month
+            and entry.booking_date <= TODAY
+        ):
+            booked_components.add(entry.component_id)
+        if entry.booking_date > TODAY or not inside(entry.booking_date):
+            continue
+        booked += entry.amount
+        if entry.amount < 0 and entry.due_date and entry.due_date > TODAY:
+            not_yet_due -= entry.amount
+    simulated = monthly = Decimal("0.00")
+    for schedule in ChargeSchedule.objects.filter(unit=unit):
+        if schedule.valid_from > TODAY or (
+            schedule.valid_to and schedule.valid_to < TODAY
+        ):
+            continue
+        monthly += schedule.monthly_amount
+        if schedule.component_id not in booked_components and inside(TODAY):
+            simulated -= schedule.monthly_amount
+            if min(schedule.due_day, 28) > TODAY.day:
+                not_yet_due += schedule.monthly_amount
+    total = booked + simulated
+    overdue = max(-(total + not_yet_due), Decimal("0.00"))
+    arrears = max(-total, Decimal("0.00"))
+    return {
+        "balance": total,
+        "overdue": overdue,
+        "later": max(arrears - overdue, Decimal("0.00")),
+        "monthly": monthly,
+    }
+
+
+def test_100001_sees_both_zones_with_hand_computed_balances(client, seeded):
+    party = seeded
+    user = party.user
+    user.must_change_password = False
+    user.save()
+    client.force_login(user)
+    with time_machine.travel(DAY, tick=False):
+        response = client.get(reverse("members:dashboard"))
+    html = response.content.decode()
+
+    units = {unit.zone: unit for unit in Unit.objects.filter(rights__party=party)}
+    assert set(units) == {"cooperative", "community"}
+    assert [zone["zone"] for zone in response.context["zones"]] == [
+        "cooperative",
+        "community",
+    ]
+    shown = {s.unit.zone: s for s in response.context["summaries"]}
+    for zone, unit in units.items():
+        expected = by_hand(party, unit)
+        summary = shown[zone]
+        got = {
+            "balance": summary.breakdown.balance.total,
+            "overdue": summary.breakdown.overdue,
+            "later": summary.breakdown.due_later,
+            "monthly": summary.monthly_charge,
+        }
+        assert got == expected, zone
+        words = (
+            f"Nadpłata: {format_money(expected['balance'])}"
+            if expected["balance"] > 0
+            else f"Zaległość: {format_money(-expected['balance'])}"
+        )
+        assert words in html, (zone, words)
+        assert format_money(expected["monthly"]) in html
+
+    # What the demo promises: the community flat is in arrears, and on the
+    # 5th this month's charges are owed but not due yet.
+    community = by_hand(party, units["community"])
+    assert community["balance"] < 0 and community["overdue"] > 0
+    assert community["later"] > 0
+    # The community flat's previous owner's history is not part of it.
+    right = UnitRight.objects.get(party=party, unit=units["community"])
+    assert right.valid_from > dt.date(2021, 1, 1)
+    assert "symulacja" in html and "Dane z systemu finansowo-księgowego" in html

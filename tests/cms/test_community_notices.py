@@ -656,3 +656,13 @@ def test_editor_chooses_the_community_once_and_publishes_with_notification(
         "anna@example.org",
         "bogdan@example.org",
     ]
+
+
+def test_member_area_dashboard_and_notices_page_list_only_own_community_notices(
+    owner, outsider, notice
+):
+    for url in ("/iok/", "/iok/ogloszenia/"):
+        owner_html = logged_in(owner).get(url).content.decode()
+        assert notice.title in owner_html, url
+        outsider_html = logged_in(outsider).get(url).content.decode()
+        assert notice.title not in outsider_html, url

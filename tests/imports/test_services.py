@@ -289,7 +289,7 @@ def test_rules_across_columns_and_rows(books, write_file, kind, content, message
     assert fingerprint() == before
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_failed_run_is_recorded_although_its_transaction_rolled_back(write_file):
     path = write_file("k.csv", LEDGER)  # no units exist: every row refers to nothing
     result = data_import_run(kind="ledger", path=path)
@@ -363,7 +363,7 @@ def test_copy_and_batched_paths_give_identical_results(books, write_file):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_progress_is_visible_to_others_while_the_import_runs(monkeypatch, write_file):
     """The status page reads DataImport.progress from another connection while
     the import's own transaction is still open."""

@@ -23,3 +23,41 @@ class PolishFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ServiceErrorMiddleware:
+    """Database outages and failed file writes become friendly pages.
+
+    A view that hits an unreachable database (OperationalError, InterfaceError)
+    gets the Polish 503 page with Retry-After; an upload that cannot be written
+    (full disk, read-only media) gets a page that says nothing was saved. The
+    views' transactions have already rolled back when this runs. Errors raised
+    in other middleware are handled by ``cms.errors.server_error`` (handler500).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from cms import errors
+
+        if errors.is_database_error(exception):
+            errors.logger.warning(
+                "database unavailable: %s %s: %s",
+                request.method,
+                request.path,
+                exception,
+            )
+            return errors.database_unavailable(request)
+        if errors.is_storage_error(exception):
+            errors.logger.error(
+                "file storage failed: %s %s: %s",
+                request.method,
+                request.path,
+                exception,
+            )
+            return errors.storage_failed()
+        return None

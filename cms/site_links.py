@@ -110,6 +110,16 @@ def get_site_links() -> SiteLinks:
     return links
 
 
+def cached_site_links() -> SiteLinks:
+    """The links if the cache already holds them, else the defaults; never
+    queries the database (error pages use it while the database is down)."""
+    try:
+        cached = cache.get(_cache_key(get_language()))
+    except Exception:  # noqa: BLE001 - a Redis outage must not break error pages
+        cached = None
+    return SiteLinks(**cached) if cached is not None else SiteLinks()
+
+
 def clear_site_links_cache(**kwargs) -> None:
     """Signal receiver: forget the cached links after any relevant change."""
     cache.delete_many([_cache_key(code) for code, _name in settings.LANGUAGES])

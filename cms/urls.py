@@ -8,6 +8,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import views as cms_views
 from cms.health import healthz
 
+# Also catches errors raised inside middleware: a database outage answers 503.
+handler500 = "cms.errors.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),

@@ -9,12 +9,12 @@ import os
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from cms.storage import SafeFileSystemStorage
 from ledger.models import MeterReading
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
 
 
 @deconstructible
-class PrivateStorage(FileSystemStorage):
+class PrivateStorage(SafeFileSystemStorage):
     """Files residents upload: kept outside MEDIA_ROOT and without a URL, so the
     web server can never hand them out; only a member-area view that checks who
     asks (or the admin) streams them. The folder is ``IOK_PRIVATE_MEDIA_ROOT``,

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     # Content-Security-Policy, with a separate policy for the Wagtail admin.
     "members.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Database outage -> Polish 503 page; failed upload write -> "nothing saved".
+    "cms.middleware.ServiceErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.PolishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -217,6 +219,15 @@ IOK_AUDIT_STAFF_VIEW_PREFIXES = [
     "/admin/area/",
 ]
 
+# --- Retention (RODO): `manage.py purge_old_data`, docs/operations.md ------------
+# The periods are the cooperative's decision as the data controller.
+IOK_AUDIT_RETENTION_DAYS = int(os.environ.get("IOK_AUDIT_RETENTION_DAYS", "1825"))
+IOK_LOGIN_LOG_RETENTION_DAYS = int(
+    os.environ.get("IOK_LOGIN_LOG_RETENTION_DAYS", "365")
+)
+# Calendar years of ledger kept, the current one included.
+IOK_LEDGER_RETENTION_YEARS = int(os.environ.get("IOK_LEDGER_RETENTION_YEARS", "6"))
+
 # --- Internationalisation: Polish first, English available ----------------------
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
@@ -242,7 +253,7 @@ IOK_REPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # bench/member_pages.py: route a database-free 50-row page as the yardstick.
 BENCH_BASELINE = env_bool("BENCH_BASELINE")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "cms.storage.SafeFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

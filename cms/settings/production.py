@@ -34,7 +34,7 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # Compressed, hashed static files served by whitenoise (run collectstatic first).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "cms.storage.SafeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },

@@ -31,8 +31,14 @@ def store_upload(upload: UploadedFile) -> tuple[str, str]:
     suffix = Path(upload.name).suffix.lower()
     stored_name = f"{uuid.uuid4().hex}{suffix}"
     digest = hashlib.sha256()
-    with (root / stored_name).open("xb") as out:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            out.write(chunk)
+    path = root / stored_name
+    try:
+        with path.open("xb") as out:
+            for chunk in upload.chunks():
+                digest.update(chunk)
+                out.write(chunk)
+    except OSError:
+        # A full disk half-way through: no truncated file is left behind.
+        path.unlink(missing_ok=True)
+        raise
     return stored_name, digest.hexdigest()

@@ -70,6 +70,16 @@ def storage_failed() -> HttpResponse:
 
 
 @requires_csrf_token
+def bad_request(request, exception, template_name="400.html"):
+    """handler400. Django turns a failed session save into "session
+    interrupted" (400) whatever the cause; when the cause is the database going
+    away, the resident gets the 503 page like on any other request."""
+    if is_database_error(exception):
+        return database_unavailable(request)
+    return _render(template_name, 400)
+
+
+@requires_csrf_token
 def server_error(request, template_name="500.html"):
     """handler500: every unhandled exception ends here, including the ones
     raised inside middleware (session and user lookups) that a middleware's

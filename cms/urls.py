@@ -8,7 +8,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import views as cms_views
 from cms.health import healthz
 
-# Also catches errors raised inside middleware: a database outage answers 503.
+# Also catch errors raised inside middleware: a database outage answers 503.
+handler400 = "cms.errors.bad_request"
 handler500 = "cms.errors.server_error"
 
 urlpatterns = [

@@ -87,12 +87,10 @@ def _purge(plan: PurgePlan, result: PurgeResult) -> None:
     deleted["audit events"] = AuditEvent.objects.filter(
         created_at__lt=plan.audit_before
     ).delete()[0]
-    login_rows = 0
-    for model in (AccessLog, AccessFailureLog, AccessAttempt):
-        login_rows += model.objects.filter(attempt_time__lt=plan.login_before).delete()[
-            0
-        ]
-    deleted["login records"] = login_rows
+    deleted["login records"] = sum(
+        model.objects.filter(attempt_time__lt=plan.login_before).delete()[0]
+        for model in (AccessLog, AccessFailureLog, AccessAttempt)
+    )
 
     _purge_ledger(plan, result)
 

@@ -1,13 +1,17 @@
 """URLconf for the error-page tests: the project's URLs plus views that fail."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.urls import path
 
-from cms.urls import handler500
+from cms.urls import handler400, handler500
 from cms.urls import urlpatterns as project_urlpatterns
 
 SECRET = "s3cret-detail-from-the-exception"
+
+
+def bad(request):
+    raise SuspiciousOperation(SECRET)
 
 
 def forbidden(request):
@@ -27,6 +31,7 @@ def connection_closed(request):
 
 
 urlpatterns = [
+    path("test-errors/400/", bad),
     path("test-errors/403/", forbidden),
     path("test-errors/500/", crash),
     path("test-errors/db/", database_down),
@@ -34,4 +39,4 @@ urlpatterns = [
     *project_urlpatterns,
 ]
 
-__all__ = ["handler500", "urlpatterns"]
+__all__ = ["handler400", "handler500", "urlpatterns"]

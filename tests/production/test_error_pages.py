@@ -2,6 +2,8 @@
 error. The 503 page is what residents see while PostgreSQL is down or
 restarting; it must render without a single query."""
 
+import time
+
 from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.test import Client
@@ -125,3 +127,34 @@ def test_health_check_answers_json_even_when_the_session_lookup_fails(member):
 def test_503_page_declares_its_encoding():
     response = errors.database_unavailable()
     assert response["Content-Type"] == "text/html; charset=utf-8"
+
+
+@pytest.mark.django_db
+def test_bad_request_gets_the_polish_400_page(anonymous):
+    response = anonymous.get("/test-errors/400/")
+    assert response.status_code == 400
+    assert "Nieprawidłowe żądanie" in assert_no_leak(response)
+
+
+def _refuse_session_writes(execute, sql, params, many, context):
+    if sql.lstrip().upper().startswith("UPDATE") and "django_session" in sql:
+        raise OperationalError("terminating connection due to administrator command")
+    return execute(sql, params, many, context)
+
+
+@pytest.mark.django_db
+def test_database_lost_while_saving_the_session_gets_503_not_400(member):
+    """Django reports any failed session save as "session interrupted" (400);
+    seen under load while PostgreSQL stopped. The resident gets the 503 page."""
+    from members.middleware import ACTIVITY_WRITE_INTERVAL, LAST_ACTIVITY_KEY
+
+    client = Client(raise_request_exception=False)
+    client.force_login(member)
+    session = client.session
+    # Last seen a while ago: this request records the activity in the session.
+    session[LAST_ACTIVITY_KEY] = int(time.time()) - ACTIVITY_WRITE_INTERVAL - 5
+    session.save()
+    with connection.execute_wrapper(_refuse_session_writes):
+        response = client.get("/iok/")
+    assert response.status_code == 503
+    assert "Serwis chwilowo niedostępny" in assert_no_leak(response)

@@ -88,3 +88,11 @@ serve: install
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=cms.settings.production GUNICORN_BIND=$(HOST):$(PORT) \
 		$(VENV)/bin/gunicorn -c cms/gunicorn.conf.py cms.wsgi:application
+
+## make bench: the benchmark commands (each prints its figures; see README "Benchmarks")
+bench: install-test
+	@echo "Benchmarks (PostgreSQL on 127.0.0.1:5432 required):"
+	@echo "  $(PY) bench/ledger_balance.py"
+	@echo "  DATABASE_URL=postgresql://postgres@127.0.0.1:5432/iok_imports_bench $(PY) bench/import_ledger.py"
+	@echo "  $(PY) bench/member_pages.py"
+	@echo "  $(PY) bench/load.py --users 300 --duration 60 [--restart-db]"

@@ -23,6 +23,10 @@ from wagtail.models import GroupPagePermission, Page, PageLogEntry, Site
 from cms import demo_content as text
 from cms.application_form import application_form_pdf
 from cms.models import (
+    CommunityNoticeAttachment,
+    CommunityNoticeIndexPage,
+    CommunityNoticePage,
+    CommunityNoticeSectionPage,
     ContactOffice,
     ContactPage,
     HomePage,
@@ -450,7 +454,7 @@ def _notices(home: HomePage, stdout) -> NoticeIndexPage:
     return index
 
 
-def _editors_publish_notices(index: NoticeIndexPage) -> None:
+def _editors_publish_notices(index: Page) -> None:
     """Editors publish notices themselves; the rest goes through moderation."""
     editors = Group.objects.filter(name="Editors").first()
     if editors is None:
@@ -461,3 +465,141 @@ def _editors_publish_notices(index: NoticeIndexPage) -> None:
     GroupPagePermission.objects.get_or_create(
         group=editors, page=index, permission=publish
     )
+
+
+# --- Housing-community notices (after the ledger demo has made the communities) ----
+
+COMMUNITY_SECTION_SLUG = "ogloszenia-wspolnot"
+COMMUNITY_DOCUMENTS = "Dokumenty wspólnot"
+DEMO_COMMUNITIES = 2
+
+
+def seed_community_notices(*, stdout) -> None:
+    """The "Ogłoszenia wspólnot" section with a listing and notices for the first
+    two demo communities (by code; the first is the one where 100001 owns a flat).
+    Runs after ``ledger.demo.seed``; a second run changes nothing."""
+    from ledger.models import HousingCommunity
+
+    home = HomePage.objects.first()
+    if home is None:
+        return
+    section, _created = _child(
+        home,
+        CommunityNoticeSectionPage,
+        COMMUNITY_SECTION_SLUG,
+        title="Ogłoszenia wspólnot",
+        intro=text.COMMUNITY_NOTICES_INTRO,
+    )
+    _editors_publish_notices(section)
+    collection = _private_collection(COMMUNITY_DOCUMENTS)
+    today = timezone.localdate()
+    created = 0
+    for community in HousingCommunity.objects.order_by("code")[:DEMO_COMMUNITIES]:
+        index = CommunityNoticeIndexPage.objects.filter(community=community).first()
+        if index is None:
+            index, _created = _child(
+                section,
+                CommunityNoticeIndexPage,
+                community.code.lower(),
+                title=community.name,
+                community=community,
+            )
+        for spec in _community_notice_specs(community, today):
+            spec = dict(spec)
+            if (
+                CommunityNoticePage.objects.child_of(index)
+                .filter(slug=spec["slug"])
+                .exists()
+            ):
+                continue
+            attachment = spec.pop("attachment", None)
+            spec["body"] = json.dumps(spec["body"])
+            notice = CommunityNoticePage(**spec)
+            if attachment:
+                document = _notice_attachment(f"{attachment} – {community.code}")
+                if document.collection_id != collection.pk:
+                    document.collection = collection
+                    document.save(update_fields=["collection"])
+                notice.attachments.add(CommunityNoticeAttachment(document=document))
+            index.add_child(instance=notice)
+            _publish(notice)
+            created += 1
+    if created:
+        stdout.write(f"Housing-community notices: {created} created.")
+
+
+def _private_collection(name: str):
+    """A document collection only logged-in users can download from."""
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    collection = Collection.objects.filter(name=name).first()
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=name)
+    if not CollectionViewRestriction.objects.filter(collection=collection).exists():
+        CollectionViewRestriction.objects.create(
+            collection=collection,
+            restriction_type=CollectionViewRestriction.LOGIN,
+        )
+    return collection
+
+
+def _community_notice_specs(community, today: datetime.date) -> list[dict]:
+    day = datetime.timedelta(days=1)
+    paragraph = lambda html: [{"type": "paragraph", "value": html}]  # noqa: E731
+    address = community.address or community.name
+    return [
+        {
+            "slug": "zebranie-wlascicieli",
+            "title": "Zebranie właścicieli lokali",
+            "date": today - 2 * day,
+            "valid_until": today + 21 * day,
+            "pinned": True,
+            "lead": "Zarząd wspólnoty zaprasza właścicieli lokali na coroczne "
+            "zebranie. Porządek obrad w załączniku.",
+            "body": paragraph(
+                f"<p>Zebranie odbędzie się w świetlicy budynku {address} "
+                "o godz. 18:00. W programie: sprawozdanie z wykonania planu "
+                "gospodarczego, plan remontów na przyszły rok oraz wysokość "
+                "zaliczek na fundusz remontowy.</p>"
+                "<p>Uchwały, których nie podejmie zebranie, będą zbierane w trybie "
+                "indywidualnym. Głosujemy według udziałów w nieruchomości "
+                "wspólnej.</p>"
+            ),
+            "attachment": "Porządek obrad zebrania wspólnoty",
+        },
+        {
+            "slug": "przeglad-kominiarski",
+            "title": "Okresowy przegląd przewodów kominowych",
+            "date": today - 6 * day,
+            "valid_until": today + 14 * day,
+            "lead": "Kominiarz sprawdzi przewody wentylacyjne i spalinowe we "
+            "wszystkich lokalach wspólnoty.",
+            "body": paragraph(
+                "<p>Harmonogram przeglądu zostanie wywieszony na klatkach "
+                "schodowych. Prosimy o udostępnienie lokali; osoby nieobecne mogą "
+                "umówić inny termin w Administracji Osiedla.</p>"
+            ),
+        },
+        {
+            "slug": "sprawozdanie-finansowe",
+            "title": "Sprawozdanie finansowe wspólnoty za ubiegły rok",
+            "date": today - 30 * day,
+            "lead": "Sprawozdanie z wykonania planu gospodarczego i rozliczenie "
+            "funduszu remontowego są dostępne do wglądu.",
+            "body": paragraph(
+                "<p>Sprawozdanie można przejrzeć w Administracji Osiedla w godzinach "
+                "pracy. Pytania prosimy kierować do zarządcy przed zebraniem "
+                "właścicieli.</p>"
+            ),
+        },
+        {
+            "slug": "mycie-okien-klatki",
+            "title": "Mycie okien na klatkach schodowych",
+            "date": today - 60 * day,
+            "valid_until": today - 40 * day,
+            "lead": "Firma sprzątająca umyła okna na klatkach schodowych.",
+            "body": paragraph(
+                "<p>Uwagi do jakości prac prosimy zgłaszać w Administracji Osiedla.</p>"
+            ),
+        },
+    ]

@@ -22,6 +22,10 @@ WELCOME = (
     "tożsamości.</p>"
 )
 
+COMMUNITY_NOTICES_INTRO = (
+    "<p>Ogłoszenia wspólnot mieszkaniowych zarządzanych przez Spółdzielnię. Każdy "
+    "właściciel lokalu widzi po zalogowaniu do IOK ogłoszenia swojej wspólnoty.</p>"
+)
 NOTICES_INTRO = (
     "<p>Bieżące ogłoszenia Spółdzielni. Ogłoszenia oznaczone jako „dla "
     "mieszkańców” są widoczne po zalogowaniu do IOK. Ogłoszenia, których termin "

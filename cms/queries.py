@@ -3,13 +3,22 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import StartsWith
 from django.utils import timezone
 
 from wagtail.models import Page, PageLogEntry, PageViewRestriction
 
-from cms.models import NoticePage, RulesPage
+from cms.models import (
+    CommunityNoticeIndexPage,
+    CommunityNoticePage,
+    CommunityNoticeSectionPage,
+    NoticePage,
+    RulesPage,
+)
+from ledger.models import HousingCommunity, UnitRight
+from ledger.queries import communities_for_party
 
 PUBLISH_ACTIONS = ("wagtail.publish", "wagtail.publish.scheduled")
 
@@ -69,10 +78,140 @@ def notices_for_listing(*, user, parent: Page | None = None, expired: bool = Fal
 def search_public_pages(query: str):
     """Site search: published pages in no private section, best match first."""
     residents_only = NoticePage.objects.filter(audience=NoticePage.Audience.RESIDENTS)
-    pages = public_pages(Page.objects.live().exclude(depth=1)).exclude(
-        pk__in=residents_only.values("pk")
+    # Housing-community pages are private by their login restriction already;
+    # leaving the types out as well keeps them out even if an editor removed it.
+    community = Page.objects.type(*COMMUNITY_PAGE_MODELS)
+    pages = (
+        public_pages(Page.objects.live().exclude(depth=1))
+        .exclude(pk__in=residents_only.values("pk"))
+        .exclude(pk__in=community.values("pk"))
     )
     return pages.search(query)
+
+
+# --- Housing-community notices (rules §III.2, zone 5) ----------------------------
+
+COMMUNITY_PAGE_MODELS = (
+    CommunityNoticeSectionPage,
+    CommunityNoticeIndexPage,
+    CommunityNoticePage,
+)
+
+
+def can_read_every_community(user) -> bool:
+    """Office staff (anyone who can reach the Wagtail admin, the same people who
+    must use a second factor) read the notices of every community."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (
+            user.is_superuser
+            or user.is_staff
+            or user.has_perm("wagtailadmin.access_admin")
+        )
+    )
+
+
+def communities_for_user(
+    *, user, on: datetime.date | None = None
+) -> QuerySet[HousingCommunity]:
+    """The communities whose notices ``user`` may read on ``on`` (today): those in
+    which the user's party holds a valid right to a unit; every one for staff."""
+    if can_read_every_community(user):
+        return HousingCommunity.objects.all()
+    party_id = getattr(user, "party_id", None) if user.is_authenticated else None
+    if party_id is None:
+        return HousingCommunity.objects.none()
+    return communities_for_party(party=user.party, on=on or timezone.localdate())
+
+
+def community_indexes_for_user(*, user) -> QuerySet[CommunityNoticeIndexPage]:
+    """Live community listings ``user`` may open, by community name."""
+    indexes = CommunityNoticeIndexPage.objects.live().select_related("community")
+    if not user.is_authenticated:
+        return indexes.none()
+    if not can_read_every_community(user):
+        indexes = indexes.filter(community__in=communities_for_user(user=user))
+    return indexes.order_by("community__name", "pk")
+
+
+def community_notices_for_user(
+    *,
+    user,
+    limit: int | None = None,
+    index: CommunityNoticeIndexPage | None = None,
+    expired: bool = False,
+):
+    """Live housing-community notices ``user`` may read, pinned first, newest first.
+
+    Owners get the notices of every community in which they hold a unit today
+    (all of them for staff, none for anyone else); ``index`` narrows it to one
+    community's listing. Current notices by default; ``expired=True`` gives the
+    archive. Each notice carries ``community_name``. The number of queries does
+    not depend on the number of notices or communities. With ``limit`` the result
+    is a list of at most that many notices (what the dashboard shows).
+    """
+    notices = CommunityNoticePage.objects.live().defer_streamfields()
+    if not user.is_authenticated:
+        return notices.none()
+    # Every notice sits under the index of its community (parent_page_types).
+    covering = CommunityNoticeIndexPage.objects.filter(
+        StartsWith(OuterRef("path"), F("path"))
+    )
+    readable = covering
+    if not can_read_every_community(user):
+        readable = covering.filter(community__in=communities_for_user(user=user))
+    notices = notices.filter(Exists(readable)).annotate(
+        community_name=Subquery(covering.values("community__name")[:1])
+    )
+    # A group restriction an editor may have added on top still applies.
+    notices = visible_pages(notices, user)
+    if index is not None:
+        notices = notices.child_of(index)
+    current = Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate())
+    if expired:
+        notices = notices.exclude(current).order_by("-valid_until", "-date", "-pk")
+    else:
+        notices = notices.filter(current).order_by("-pinned", "-date", "-pk")
+    return list(notices[:limit]) if limit else notices
+
+
+def user_can_read_community_page(*, user, page: Page) -> bool:
+    """Whether ``user`` may open ``page`` of the housing-community section: the
+    section itself for anyone logged in (it lists only their own communities), a
+    community's listing or notice for its owners today and for staff."""
+    if not user.is_authenticated:
+        return False
+    if isinstance(page, CommunityNoticeSectionPage) or can_read_every_community(user):
+        return True
+    return (
+        CommunityNoticeIndexPage.objects.ancestor_of(page, inclusive=True)
+        .filter(community__in=communities_for_user(user=user))
+        .exists()
+    )
+
+
+def community_notice_recipients(*, community: HousingCommunity, on: datetime.date):
+    """Accounts to e-mail about a notice of ``community``: active, not blocked,
+    linked to a party holding a valid right to a unit in it on ``on``, and with an
+    e-mail address (the account's, else the party's). One ``(user, address)`` pair
+    per address, ordered by identifier."""
+    rights = UnitRight.objects.valid_on(on).filter(
+        party_id=OuterRef("party_id"), unit__building__community=community
+    )
+    users = (
+        get_user_model()
+        .objects.filter(Exists(rights), is_active=True, blocked_at__isnull=True)
+        .select_related("party")
+        .order_by("username")
+    )
+    recipients, seen = [], set()
+    for user in users:
+        address = (user.email or user.party.email or "").strip()
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            recipients.append((user, address))
+    return recipients
 
 
 @dataclass(frozen=True)

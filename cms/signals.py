@@ -19,7 +19,18 @@ def _on_model_change(sender, instance, **kwargs) -> None:
         clear_site_links_cache()
 
 
+def _on_publish_community_notice(sender, instance, **kwargs) -> None:
+    from cms.models import CommunityNoticePage
+    from cms.services import community_notice_queue_mailing
+
+    if isinstance(instance, CommunityNoticePage):
+        community_notice_queue_mailing(instance)
+
+
 def connect() -> None:
+    page_published.connect(
+        _on_publish_community_notice, dispatch_uid="cms-community-notice-mail"
+    )
     page_published.connect(clear_site_links_cache, dispatch_uid="cms-links-publish")
     page_unpublished.connect(clear_site_links_cache, dispatch_uid="cms-links-unpub")
     post_page_move.connect(clear_site_links_cache, dispatch_uid="cms-links-move")

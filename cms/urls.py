@@ -18,6 +18,11 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("szukaj/", cms_views.search, name="search"),
+    path(
+        "iok/ogloszenia-wspolnot/",
+        cms_views.community_notices,
+        name="community-notices",
+    ),
     path("", include("members.urls")),
 ]
 

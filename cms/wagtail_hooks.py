@@ -26,3 +26,25 @@ def require_login_for_residents_notices(page: Page, request, serve_args, serve_k
         add_never_cache_headers(response)
         return response
     return None
+
+
+# Before the members' hook (order 0) that sends a user with the office-issued
+# password to the change form: someone outside the community gets 404 first, so
+# the change form does not reveal that the page exists.
+@hooks.register("before_serve_page", order=-10)
+def guard_housing_community_pages(page: Page, request, serve_args, serve_kwargs):
+    """Housing-community listings and notices: only the community's owners
+    (today) and staff; see ``cms.access``."""
+    from cms.access import COMMUNITY_PAGE_TYPES, community_page_guard
+
+    if isinstance(page, COMMUNITY_PAGE_TYPES):
+        return community_page_guard(page, request)
+    return None
+
+
+@hooks.register("before_serve_document")
+def guard_housing_community_documents(document, request):
+    """A document attached only to housing-community notices is theirs too."""
+    from cms.access import community_document_guard
+
+    return community_document_guard(document, request)

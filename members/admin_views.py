@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.admin import messages
 from wagtail.admin.auth import permission_required, user_passes_test
 
+from cms.site_links import get_site_links
 from ledger.models import Party
 
 from . import otp
@@ -105,11 +106,13 @@ def _letter(request, *, user, password: str, reason: str) -> HttpResponse:
             "login_url": request.build_absolute_uri(reverse("members:login")),
             "legacy_login_url": request.build_absolute_uri("/InetObsKontr/LoginPage"),
             "password_rules": CooperativePasswordValidator().get_help_text(),
-            "resolution": settings.IOK_RULES_RESOLUTION,
+            "resolution": get_site_links().rules_resolution
+            or settings.IOK_RULES_RESOLUTION,
             "issued_at": timezone.now(),
             "registrar": request.user,
             "reason": reason,
-            "cooperative_name": settings.WAGTAIL_SITE_NAME,
+            "cooperative_name": get_site_links().cooperative_name
+            or settings.WAGTAIL_SITE_NAME,
         },
     )
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, private"

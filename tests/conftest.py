@@ -10,20 +10,6 @@ from django.test import Client
 import pytest
 
 
-def force_login_verified(client: Client, user) -> Client:
-    """Log ``user`` in as if they had passed the second factor (a confirmed TOTP
-    device in the session): staff need it for the Wagtail admin."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="authenticator")
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
 @pytest.fixture
 def member(db, django_user_model):
     """A resident with a party and their own password (``lato2026``)."""
@@ -42,22 +28,26 @@ def member_client(member) -> Client:
     return client
 
 
-@pytest.fixture
-def staff_client(db, django_user_model) -> Client:
+def log_in_verified_staff(client: Client, user) -> Client:
+    """Log ``user`` in to ``client`` as if they had passed the admin's TOTP step."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    admin = django_user_model.objects.create_superuser(
-        username="staff-admin", password="Admin12345!", email="admin@example.org"
-    )
-    device = TOTPDevice.objects.create(user=admin, name="authenticator")
-    client = Client()
-    client.force_login(admin)
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name="authenticator")
+    client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
-    client.user = admin
+    client.user = user
     return client
+
+
+@pytest.fixture
+def staff_client(db, django_user_model) -> Client:
+    admin = django_user_model.objects.create_superuser(
+        username="staff-admin", password="Admin12345!", email="admin@example.org"
+    )
+    return log_in_verified_staff(Client(), admin)
 
 
 @pytest.hookimpl(wrapper=True)

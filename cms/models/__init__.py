@@ -1,6 +1,13 @@
 """Wagtail content of the public site."""
 
 from .blocks import BodyBlock, DocumentBlock, FigureBlock
+from .community import (
+    CommunityNoticeAttachment,
+    CommunityNoticeIndexPage,
+    CommunityNoticeMailing,
+    CommunityNoticePage,
+    CommunityNoticeSectionPage,
+)
 from .contact import ContactOffice, ContactPage
 from .notices import NoticeAttachment, NoticeIndexPage, NoticePage
 from .pages import HomePage, StandardPage
@@ -9,6 +16,11 @@ from .settings import SiteSettings
 
 __all__ = [
     "BodyBlock",
+    "CommunityNoticeAttachment",
+    "CommunityNoticeIndexPage",
+    "CommunityNoticeMailing",
+    "CommunityNoticePage",
+    "CommunityNoticeSectionPage",
     "ContactOffice",
     "ContactPage",
     "DocumentBlock",

@@ -36,6 +36,7 @@ class HomePage(Page):
         "cms.RulesPage",
         "cms.PrivacyClausePage",
         "cms.ContactPage",
+        "cms.CommunityNoticeSectionPage",
     ]
 
     class Meta:

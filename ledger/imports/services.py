@@ -145,14 +145,18 @@ def file_checksum(path: Path) -> str:
 
 
 def previous_import(spec: KindSpec, checksum: str) -> DataImport | None:
-    """The successful import of the same file, if there was one."""
-    return (
+    """The latest successful import of this kind, if it was this very file.
+
+    Only the latest counts: after A, a corrected A' and then A again, the third
+    run must restore A's values, so it cannot be skipped as "already imported"."""
+    latest = (
         DataImport.objects.filter(
-            kind=spec.data_kind, checksum=checksum, status=DataImport.Status.SUCCEEDED
+            kind=spec.data_kind, status=DataImport.Status.SUCCEEDED
         )
-        .order_by("-finished_at")
+        .order_by("-finished_at", "-pk")
         .first()
     )
+    return latest if latest is not None and latest.checksum == checksum else None
 
 
 def choose_writer(engine: str | None) -> type[Writer]:

@@ -69,13 +69,11 @@ class DataImport(TimeStampedModel):
             models.Index(
                 fields=["status", "finished_at"], name="ledger_import_status_done"
             ),
+            models.Index(
+                fields=["kind", "status", "finished_at"], name="ledger_import_kind_done"
+            ),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "checksum"],
-                condition=models.Q(status="succeeded"),
-                name="ledger_import_file_once",
-            ),
             models.CheckConstraint(
                 condition=models.Q(checksum__regex=r"^[0-9a-f]{64}$"),
                 name="ledger_import_checksum_sha256",

@@ -830,9 +830,13 @@ def notice_for_user(*, user, notice_id: int):
 
 
 def community_notices(*, party: Party, user, on: dt.date, limit: int | None = None):
-    """COMMUNITY-NOTICES HOOK (issue 6, item 7, built by the cms work): the
-    notices of the housing communities in which the party holds a unit on
-    ``on`` (``ledger.queries.communities_for_party``), newest first. Until the
-    cms app has community notice pages there are none; the dashboard and the
-    notices page already show this list, so only this function changes."""
-    return []
+    """The live notices of the housing communities in which the user's party
+    holds a unit today (zone 5 of rules §III.2), pinned first, newest first.
+
+    The scoping lives in ``cms.queries.community_notices_for_user`` (the same
+    rule the community pages enforce when served); ``party`` and ``on`` are
+    kept so the member views read alike."""
+    from cms.queries import community_notices_for_user
+
+    notices = community_notices_for_user(user=user, limit=limit)
+    return list(notices)

@@ -8,7 +8,7 @@ import pytest
 
 from ledger.models import DataImport, LedgerEntry
 from ledger.roles import ACCOUNTANTS, REGISTRARS
-from tests.conftest import force_login_verified
+from tests.conftest import log_in_verified_staff
 
 from .conftest import SAMPLES, fingerprint
 
@@ -156,7 +156,7 @@ def test_only_accountants_may_import(client, django_user_model):
     registrar = django_user_model.objects.create_user(username="rej", password="x1")
     registrar.groups.add(Group.objects.get(name=REGISTRARS))
     registrar.user_permissions.add(admin_access)
-    force_login_verified(client, registrar)
+    log_in_verified_staff(client, registrar)
     # Wagtail turns PermissionDenied into a redirect to the dashboard.
     refused = client.get(UPLOAD)
     assert (refused.status_code, refused["Location"]) == (302, "/admin/")
@@ -167,7 +167,7 @@ def test_only_accountants_may_import(client, django_user_model):
 
     accountant = django_user_model.objects.create_user(username="ks", password="x1")
     accountant.groups.add(Group.objects.get(name=ACCOUNTANTS))
-    force_login_verified(client, accountant)
+    log_in_verified_staff(client, accountant)
     assert client.get(UPLOAD).status_code == 200
 
 

@@ -94,6 +94,29 @@ def test_corrected_file_updates_exactly_the_changed_rows(books, write_file):
     assert record.checksum == result.checksum and record.rows_total == LEDGER_ROWS + 1
 
 
+def test_original_file_after_a_correction_restores_the_original_values(
+    books, write_file
+):
+    """A, then the corrected A', then A again: the third run is not "already
+    imported" (A' came in between) and puts A's amount back."""
+    corrected = LEDGER.replace(
+        "KF-2026-000102;L-CHA52-01;2026-01-01;2026-01;2026-01-10;charge;FR;96,42",
+        "KF-2026-000102;L-CHA52-01;2026-01-01;2026-01;2026-01-10;charge;FR;96,24",
+    )
+    run("ledger", write_file("ledger-poprawiony.csv", corrected))
+    assert LedgerEntry.objects.get(external_id="KF-2026-000102").amount == Decimal(
+        "-96.24"
+    )
+
+    again = data_import_run(kind="ledger", path=SAMPLES / "ledger.csv")
+
+    assert again.ok and again.already_imported is None
+    assert (again.updated, again.unchanged) == (1, LEDGER_ROWS - 1)
+    assert LedgerEntry.objects.get(external_id="KF-2026-000102").amount == Decimal(
+        "-96.42"
+    )
+
+
 def test_full_period_export_removes_entries_that_disappeared(books, write_file):
     """--replace-period: entries of the file's units in the range that the file
     no longer has are removed and counted; other units and months are kept."""
@@ -266,7 +289,7 @@ def test_rules_across_columns_and_rows(books, write_file, kind, content, message
     assert fingerprint() == before
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_failed_run_is_recorded_although_its_transaction_rolled_back(write_file):
     path = write_file("k.csv", LEDGER)  # no units exist: every row refers to nothing
     result = data_import_run(kind="ledger", path=path)
@@ -340,7 +363,7 @@ def test_copy_and_batched_paths_give_identical_results(books, write_file):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_progress_is_visible_to_others_while_the_import_runs(monkeypatch, write_file):
     """The status page reads DataImport.progress from another connection while
     the import's own transaction is still open."""

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.conftest import log_in_verified_staff
 from tests.factories import (
     ChargeComponentFactory,
     ChargeScheduleFactory,
@@ -24,25 +25,9 @@ def staff_user(django_user_model):
 
 @pytest.fixture
 def staff_client(client, staff_user):
-    """A client logged in to the Wagtail admin as ``staff_user``.
-
-    The one place to adapt when the admin requires a second factor: log the
-    user in the way the admin then expects (e.g. a verified OTP device)."""
-    login_verified(client, staff_user)
-    return client
-
-
-def login_verified(client, user) -> None:
-    """Log ``user`` in with a passed second factor, as the admin requires
-    (members' SessionGuardMiddleware ends staff sessions without one)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="authenticator")
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    """A client logged in to the Wagtail admin as ``staff_user``, second factor
+    passed (the admin logs out sessions without it)."""
+    return log_in_verified_staff(client, staff_user)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 
 from ledger.roles import ACCOUNTANTS, REGISTRARS
+from tests.conftest import log_in_verified_staff
 from tests.factories import (
     BuildingFactory,
     ChargeScheduleFactory,
@@ -20,7 +21,7 @@ from tests.factories import (
     UnitFactory,
     UnitRightFactory,
 )
-from tests.ledger.conftest import MONTHLY, login_verified
+from tests.ledger.conftest import MONTHLY
 from tests.ledger.helpers import book_charges, pay
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +199,7 @@ def test_a_registrar_sees_the_books_but_cannot_change_schedules(
     client, django_user_model, flat
 ):
     schedule = ChargeScheduleFactory(unit=flat)
-    login_verified(client, _staff_in(REGISTRARS, django_user_model))
+    log_in_verified_staff(client, _staff_in(REGISTRARS, django_user_model))
 
     assert client.get(UNITS).status_code == 200
     assert client.get(inspect_url("unit", flat.pk)).status_code == 200
@@ -213,7 +214,7 @@ def test_an_accountant_can_change_a_schedule_but_not_a_ledger_entry(
 ):
     schedule = ChargeScheduleFactory(unit=flat)
     entry = LedgerEntryFactory(unit=flat)
-    login_verified(client, _staff_in(ACCOUNTANTS, django_user_model))
+    log_in_verified_staff(client, _staff_in(ACCOUNTANTS, django_user_model))
 
     assert (
         client.get(

@@ -13,7 +13,6 @@ from ledger.formatting import format_money
 from ledger.models import LedgerEntry
 from ledger.validators import make_nrb, nrb_is_valid, validate_nrb
 from tests.factories import (
-    DataImportFactory,
     LedgerEntryFactory,
     UnitFactory,
     UnitRightFactory,
@@ -65,14 +64,6 @@ def test_the_database_refuses_a_right_ending_before_it_starts():
 def test_the_database_refuses_a_malformed_account_number():
     with pytest.raises(IntegrityError):
         UnitFactory(bank_account="12 3456")
-
-
-@pytest.mark.django_db
-def test_the_same_file_succeeds_only_once_per_kind():
-    DataImportFactory(checksum="a" * 64, status="succeeded")
-    DataImportFactory(checksum="a" * 64, status="failed")
-    with pytest.raises(IntegrityError):
-        DataImportFactory(checksum="a" * 64, status="succeeded")
 
 
 def test_money_is_shown_the_polish_way():

@@ -9,7 +9,12 @@ import pytest
 
 from .conftest import make_resident
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    # serialized_rollback: an earlier transactional test flushes content types,
+    # groups and the page tree; restore them first.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"
@@ -57,8 +62,8 @@ def log_in(page, base_url):
     page.goto(base_url + "/iok/login/")
     page.fill("#id_username", "100201")
     page.fill("#id_password", "start1")
-    page.click("form.member-form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form.member-form button[type=submit]")
 
 
 def test_first_login_in_a_browser(browser, live_server):
@@ -82,9 +87,9 @@ def test_first_login_in_a_browser(browser, live_server):
     page.fill("#id_old_password", "start1")
     page.fill("#id_new_password1", "lato2026")
     page.fill("#id_new_password2", "lato2026")
-    page.click("form.member-form button[type=submit]")
-    page.wait_for_load_state()
-    assert page.url.endswith("/iok/")
+    with page.expect_navigation():
+        page.click("form.member-form button[type=submit]")
+    assert page.url.endswith("/iok/"), page.inner_text("main")
     assert "Witamy" in page.inner_text("h1")
     assert not [text for text in console if "Content Security Policy" in text]
     context.close()

@@ -160,9 +160,10 @@ def test_member_pages_fail_cleanly_and_recover_after_a_database_restart(
         private_pg.stop("fast")
         stopped_at = time.monotonic()
         time.sleep(OUTAGE_SECONDS)
-        # PostgreSQL may accept connections a moment before pg_ctl returns:
-        # "down" ends when the start begins, "up" when pg_ctl says so.
-        starting_at = time.monotonic()
+        # Requests that finish after this instant may already reach the restarted
+        # server (start() returns once it accepts connections), so the outage
+        # window ends here, not when start() returns.
+        restarting_at = time.monotonic()
         private_pg.start()
         up_at = time.monotonic()
         deadline = up_at + RECOVERY_LIMIT_SECONDS
@@ -179,7 +180,7 @@ def test_member_pages_fail_cleanly_and_recover_after_a_database_restart(
         assert server.process.poll() is None and server.process.pid == master
 
     problems = [s for s in seen if s.problem]
-    during = [s for s in seen if s.started > stopped_at and s.finished < starting_at]
+    during = [s for s in seen if s.started > stopped_at and s.finished < restarting_at]
     after = [s for s in seen if s.started > recovered_at]
     first_ok = min(
         (s.finished for s in seen if s.started > up_at and s.status == 200),

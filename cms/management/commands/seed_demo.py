@@ -23,5 +23,7 @@ class Command(BaseCommand):
             cms_demo.seed(stdout=self.stdout)
         ledger_demo.seed(units=units, years=years, stdout=self.stdout)
         with transaction.atomic():
+            cms_demo.seed_community_notices(stdout=self.stdout)
+        with transaction.atomic():
             members_demo.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -17,6 +17,7 @@ only that party's data; an id that is not the party's raises ``Http404``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -37,10 +38,13 @@ from django.http import Http404
 
 from ledger import queries as ledger_queries
 from ledger.models import (
+    Building,
     ChargeComponent,
     ChargeSchedule,
     DataImport,
     EntrySettlement,
+    Estate,
+    HousingCommunity,
     LedgerEntry,
     Loan,
     Meter,
@@ -99,19 +103,88 @@ class UnitSummary:
         return [right.get_kind_display() for right in self.rights]
 
 
+# The party's rights with their unit, building, estate and community, as
+# ``select_related`` would load them, in SQL written once: compiling the
+# six-table queryset cost more than the database spends answering it, on every
+# member page. The columns are every concrete field of each model, so the
+# instances are complete.
+_RIGHT_MODELS = (
+    ("r", UnitRight, None),
+    ("p", Party, ("r", "party")),
+    ("u", Unit, ("r", "unit")),
+    ("b", Building, ("u", "building")),
+    ("e", Estate, ("b", "estate")),
+    ("c", HousingCommunity, ("b", "community")),
+)
+
+
+@functools.cache
+def _rights_sql() -> tuple[str, list[tuple]]:
+    columns, layout = [], []
+    for alias, model, _parent in _RIGHT_MODELS:
+        fields = model._meta.concrete_fields
+        columns += [f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields]
+        # What the ORM applies to each column (SQLite: dates, decimals …).
+        converters = []
+        for index, model_field in enumerate(fields):
+            column = model_field.get_col(alias)
+            found = connection.ops.get_db_converters(
+                column
+            ) + model_field.get_db_converters(connection)
+            converters += [(index, converter, column) for converter in found]
+        layout.append((model, [f.attname for f in fields], converters))
+    table = {model: model._meta.db_table for _alias, model, _parent in _RIGHT_MODELS}
+    sql = f"""SELECT {", ".join(columns)}
+        FROM {table[UnitRight]} r
+             JOIN {table[Party]} p ON p.id = r.party_id
+             JOIN {table[Unit]} u ON u.id = r.unit_id
+             JOIN {table[Building]} b ON b.id = u.building_id
+             JOIN {table[Estate]} e ON e.id = b.estate_id
+             LEFT JOIN {table[HousingCommunity]} c ON c.id = b.community_id
+        WHERE r.party_id = %s"""  # noqa: S608 - only table and column names
+    return sql, layout
+
+
+def _right_rows(*, party: Party, unit_id: int | None) -> list[UnitRight]:
+    """The party's rights (to ``unit_id`` only, if given) with their related
+    objects loaded, oldest first (one query)."""
+    sql, layout = _rights_sql()
+    params = [party.pk]
+    if unit_id is not None:
+        sql += " AND r.unit_id = %s"
+        params.append(unit_id)
+    db = connection.alias
+    rights = []
+    for row in _rows(sql + " ORDER BY r.valid_from, r.id", params):
+        instances, offset = {}, 0
+        for (alias, _model, parent), (model, attnames, converters) in zip(
+            _RIGHT_MODELS, layout, strict=True
+        ):
+            values = list(row[offset : offset + len(attnames)])
+            offset += len(attnames)
+            for index, converter, column in converters:
+                values[index] = converter(values[index], column, connection)
+            instance = (
+                model.from_db(db, attnames, values) if values[0] is not None else None
+            )
+            instances[alias] = instance
+            if parent is not None:
+                owner, name = parent
+                if instances[owner] is not None:
+                    model_field = instances[owner]._meta.get_field(name)
+                    model_field.set_cached_value(instances[owner], instance)
+        rights.append(instances["r"])
+    return rights
+
+
 def _rights_by_unit(
     *, party: Party, on: dt.date, unit_id: int | None = None
 ) -> dict[int, UnitSummary]:
     """The party's rights grouped by unit, for units with a right valid on
     ``on`` (one query). Past rights still give visibility windows: a resident
     who bought the flat they used to rent sees both periods."""
-    rights = UnitRight.objects.filter(party=party).select_related(
-        "party", "unit__building__estate", "unit__building__community"
-    )
-    if unit_id is not None:
-        rights = rights.filter(unit_id=unit_id)
     grouped: dict[int, UnitSummary] = {}
-    for right in rights.order_by("valid_from", "pk"):
+    for right in _right_rows(party=party, unit_id=unit_id):
         summary = grouped.setdefault(
             right.unit_id, UnitSummary(unit=right.unit, rights=[], windows=[])
         )
@@ -517,8 +590,8 @@ def unit_ledger(
             f"""SELECT le.id, le.booking_date, le.period, le.due_date, le.kind,
                        le.component_id, cc.name, le.amount, le.document_number,
                        le.description,
-                       EXISTS (SELECT 1 FROM {ES} es
-                               WHERE es.payment_id = le.id OR es.charge_id = le.id),
+                       (EXISTS (SELECT 1 FROM {ES} es WHERE es.payment_id = le.id)
+                        OR EXISTS (SELECT 1 FROM {ES} es WHERE es.charge_id = le.id)),
                        SUM(le.amount) OVER (
                            ORDER BY le.booking_date, le.id
                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
@@ -776,19 +849,48 @@ def cooperative_notices(*, user, limit: int | None = None):
 def _audience_key(user) -> str:
     """Who ``user`` is for page privacy: anonymous, superuser, or a logged-in
     user with these groups (one small query)."""
+    return _audience(user)[0]
+
+
+def _audience(user) -> tuple[str, bool]:
+    """``user``'s key for page privacy (anonymous, superuser, or logged in with
+    these groups), and whether the user reads every housing community's notices
+    (``cms.queries.can_read_every_community``). One small query: a resident
+    with no group and no permission of their own is no staff member, so the
+    permission check (two more queries) runs only for users who have some.
+    Kept on the user object for the rest of the request."""
+    audience = getattr(user, "_iok_audience", None)
+    if audience is None:
+        audience = user._iok_audience = _read_audience(user)
+    return audience
+
+
+def _read_audience(user) -> tuple[str, bool]:
     if not user.is_authenticated:
-        return "anonymous"
+        return "anonymous", False
     if user.is_superuser:
-        return "superuser"
-    through = user._meta.get_field("groups").remote_field.through._meta.db_table
-    groups = sorted(
-        group
-        for (group,) in _rows(
-            f"SELECT group_id FROM {through} WHERE user_id = %s",  # noqa: S608
-            [user.pk],
-        )
+        return "superuser", True
+    user_model = user._meta
+    groups_table = user_model.get_field("groups").remote_field.through._meta.db_table
+    perms_table = user_model.get_field(
+        "user_permissions"
+    ).remote_field.through._meta.db_table
+    rows = _rows(
+        f"""SELECT 'g', group_id FROM {groups_table} WHERE user_id = %s
+            UNION ALL
+            SELECT 'p', permission_id FROM {perms_table} WHERE user_id = %s""",  # noqa: S608 - only table names and placeholders
+        [user.pk, user.pk],
     )
-    return "user-" + "-".join(str(group) for group in groups)
+    groups = sorted(value for source, value in rows if source == "g")
+    key = "user-" + "-".join(str(group) for group in groups)
+    if user.is_staff:
+        return key, True
+    if not rows:
+        return key, False
+    from cms.queries import can_read_every_community
+
+    every = can_read_every_community(user)
+    return (key + "-staff" if every else key), every
 
 
 def _new_notices_version(**kwargs) -> None:
@@ -829,14 +931,59 @@ def notice_for_user(*, user, notice_id: int):
     raise Http404
 
 
-def community_notices(*, party: Party, user, on: dt.date, limit: int | None = None):
+@dataclass(frozen=True)
+class CommunityNoticeLink:
+    """What the dashboard shows of a housing-community notice (kept in the
+    cache)."""
+
+    pk: int
+    title: str
+    url: str
+    date: dt.date
+    community_name: str
+    pinned: bool
+
+
+def community_notices(
+    *,
+    party: Party | None,
+    user,
+    on: dt.date,
+    limit: int | None = None,
+    communities: list[int] | None = None,
+):
     """The live notices of the housing communities in which the user's party
     holds a unit today (zone 5 of rules §III.2), pinned first, newest first.
 
     The scoping lives in ``cms.queries.community_notices_for_user`` (the same
-    rule the community pages enforce when served); ``party`` and ``on`` are
-    kept so the member views read alike."""
+    rule the community pages enforce when served). With a ``limit`` (the
+    dashboard) the short list is kept in the cache for a minute, like
+    ``cooperative_notices``: its key holds the user's audience (groups, staff)
+    and ``communities``, the ids of the communities of the party's units on
+    ``on``, which the dashboard knows already; readers alike share an entry,
+    and the same signals start a new version at once."""
     from cms.queries import community_notices_for_user
 
-    notices = community_notices_for_user(user=user, limit=limit)
-    return list(notices)
+    if not limit or communities is None:
+        return list(community_notices_for_user(user=user, limit=limit))
+    audience, every = _audience(user)
+    if not every and not communities:
+        return []
+    version = cache.get_or_set(NOTICES_VERSION_KEY, 0, None)
+    scope = "all" if every else ".".join(str(pk) for pk in sorted(set(communities)))
+    key = f"iok:area:community-notices:{version}:{audience}:{scope}:{limit}"
+    links = cache.get(key)
+    if links is None:
+        links = [
+            CommunityNoticeLink(
+                pk=notice.pk,
+                title=notice.title,
+                url=notice.url,
+                date=notice.date,
+                community_name=notice.community_name or "",
+                pinned=notice.pinned,
+            )
+            for notice in community_notices_for_user(user=user, limit=limit)
+        ]
+        cache.set(key, links, NOTICES_CACHE_SECONDS)
+    return links

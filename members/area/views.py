@@ -117,7 +117,15 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             ),
             "community_notices": (
                 queries.community_notices(
-                    party=party, user=request.user, on=today, limit=NOTICES_ON_DASHBOARD
+                    party=party,
+                    user=request.user,
+                    on=today,
+                    limit=NOTICES_ON_DASHBOARD,
+                    communities=[
+                        summary.community.pk
+                        for summary in summaries
+                        if summary.community is not None
+                    ],
                 )
                 if party is not None
                 else []

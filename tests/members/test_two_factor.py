@@ -153,6 +153,17 @@ def test_enrolment_command_creates_a_device_and_prints_the_uri(
     assert TOTPDevice.objects.get(user__username="root2").confirmed
 
 
+def test_enrolment_command_ends_sessions_opened_without_the_second_factor(
+    client, capsys
+):
+    make_resident("100510")
+    login(client, "100510", "lato2026")
+    assert client.get("/iok/").status_code == 200
+    call_command("enrol_otp_device", "100510", "--create-device")
+    assert "1 open session(s) of 100510 ended." in capsys.readouterr().out
+    assert client.get("/iok/")["Location"].startswith("/iok/login/")
+
+
 # --- Residents may turn TOTP on --------------------------------------------------
 
 

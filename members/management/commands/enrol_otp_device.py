@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 import qrcode
 
 from members import otp
+from members.services import sessions_end
 
 
 class Command(BaseCommand):
@@ -45,6 +46,8 @@ class Command(BaseCommand):
             )
             return
         device = otp.totp_device_create_confirmed(user)
+        # Sessions opened without the second factor end with it.
+        ended = sessions_end(user=user)
         codes = otp.backup_codes_issue(user)
         uri = otp.otpauth_uri(device)
         self.stdout.write(f"TOTP key (base32): {otp.base32_key(device)}")
@@ -53,3 +56,5 @@ class Command(BaseCommand):
         code.add_data(uri)
         code.print_ascii(out=self.stdout)
         self.stdout.write("Backup codes: " + " ".join(codes))
+        if ended:
+            self.stdout.write(f"{ended} open session(s) of {username} ended.")

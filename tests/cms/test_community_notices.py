@@ -666,3 +666,29 @@ def test_member_area_dashboard_and_notices_page_list_only_own_community_notices(
         assert notice.title in owner_html, url
         outsider_html = logged_in(outsider).get(url).content.decode()
         assert notice.title not in outsider_html, url
+
+
+def test_dashboard_list_follows_publishing_and_rights_at_once(
+    django_user_model, community, other_community, index, other_index
+):
+    """The dashboard keeps its short list in the cache: a new notice, an
+    unpublished one and a sold flat show at once, and owners of another
+    community never get this community's list."""
+    owner = make_resident(django_user_model, community)
+    neighbour = make_resident(django_user_model, other_community)
+    client, neighbour_client = logged_in(owner), logged_in(neighbour)
+    first = add_community_notice(index, "przeglad-gazowy", title="Przegląd gazowy")
+    assert "Przegląd gazowy" in client.get("/iok/").content.decode()
+    assert "Przegląd gazowy" not in neighbour_client.get("/iok/").content.decode()
+
+    add_community_notice(index, "zebranie", title="Zebranie wspólnoty")
+    html = client.get("/iok/").content.decode()
+    assert "Przegląd gazowy" in html and "Zebranie wspólnoty" in html
+
+    first.unpublish()
+    assert "Przegląd gazowy" not in client.get("/iok/").content.decode()
+
+    UnitRight.objects.filter(party=owner.party).update(
+        valid_to=timezone.localdate() - DAY
+    )
+    assert "Zebranie wspólnoty" not in client.get("/iok/").content.decode()

@@ -233,7 +233,7 @@ def my_data(*, user) -> dict[str, list[dict]]:
     def visible(field_name: str, unit_field: str) -> Q:
         condition = Q(pk__in=[])
         for unit_id, unit_windows in windows.items():
-            condition |= Q(**{unit_field: unit_id}) & ledger_queries._window_filter(
+            condition |= Q(**{unit_field: unit_id}) & ledger_queries.window_filter(
                 unit_windows, field_name
             )
         return condition

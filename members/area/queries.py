@@ -1,14 +1,11 @@
-"""Reads of the member area that ``ledger.queries`` does not offer.
+"""Reads of the member area, on top of ``ledger.queries``.
 
-``ledger.queries`` answers for one unit at a time (a balance is three to six
-queries). The dashboard shows every unit of a resident, and the ledger page
-shows a unit's statement together with its balance, so both would cost a
-number of queries that grows with the number of units. The functions here
-compute the same figures **for all of a party's units at once**, in a fixed
-number of queries, with the same rules: the visibility windows, the §III.4
-simulation and the due-date split come from ``ledger.queries`` (its helpers
-and dataclasses), and tests/area/test_queries.py checks every figure against
-``ledger.queries.balance_breakdown`` and ``ledger.queries.statement``.
+The figures (balances as of today with the §III.4 simulation, statements,
+payment–charge pairs) come from ``ledger.queries``, the one implementation,
+which answers for all of a party's units at once. Here: the party's units with
+everything a page shows of them (``UnitSummary``: the rights, the building,
+the estate office, the community) in one query, the ledger page, and the
+member area's loans, meters, reports and notices.
 
 Every function takes the ``party`` as a required keyword argument and returns
 only that party's data; an id that is not the party's raises ``Http404``.
@@ -18,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -33,19 +30,13 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.http import Http404
 
 from ledger import queries as ledger_queries
 from ledger.models import (
     Building,
-    ChargeComponent,
-    ChargeSchedule,
-    DataImport,
-    EntrySettlement,
     Estate,
     HousingCommunity,
-    LedgerEntry,
     Loan,
     Meter,
     MeterReading,
@@ -57,18 +48,13 @@ from ledger.queries import (
     ZERO,
     Balance,
     BalanceBreakdown,
-    MonthCharge,
     RightWindow,
+    Scope,
+    Statement,
     UnitNotVisible,
-    due_date_in_month,
-    money,
-    month_start,
 )
+from ledger.queries.base import rows as fetch_rows
 from members.area_models import ContactChangeRequest, DiscrepancyReport
-
-LAST_IMPORT_CACHE_KEY = "iok:area:last-import"
-LAST_IMPORT_CACHE_SECONDS = 60
-
 
 # --- Units and rights -----------------------------------------------------------------
 
@@ -85,6 +71,11 @@ class UnitSummary:
     breakdown: BalanceBreakdown | None = None
     monthly_charge: Decimal = ZERO
     first_day: dt.date | None = None
+
+    @property
+    def scope(self) -> Scope:
+        """What the party sees of the unit (``ledger.queries``)."""
+        return Scope(self.unit.pk, tuple(self.windows))
 
     @property
     def balance(self) -> Balance:
@@ -155,7 +146,7 @@ def _right_rows(*, party: Party, unit_id: int | None) -> list[UnitRight]:
         params.append(unit_id)
     db = connection.alias
     rights = []
-    for row in _rows(sql + " ORDER BY r.valid_from, r.id", params):
+    for row in fetch_rows(sql + " ORDER BY r.valid_from, r.id", params):
         instances, offset = {}, 0
         for (alias, _model, parent), (model, attnames, converters) in zip(
             _RIGHT_MODELS, layout, strict=True
@@ -209,192 +200,26 @@ def _sort_key(summary: UnitSummary):
     return (ZONE_ORDER.get(unit.zone, 99), unit.building.address, unit.number)
 
 
-# The hot reads below are written in SQL rather than built with the ORM: the
-# dashboard and the ledger page run them on every view, and compiling the
-# equivalent querysets (Exists, filtered aggregates, a window) cost more CPU
-# than the database spends answering them. The SQL is portable (PostgreSQL and
-# SQLite) and uses the indexes of docs/domain.md; tests/area/test_queries.py
-# checks every figure against ledger.queries.
-
-LE = LedgerEntry._meta.db_table
-CS = ChargeSchedule._meta.db_table
-CC = ChargeComponent._meta.db_table
-ES = EntrySettlement._meta.db_table
-CHARGE = LedgerEntry.Kind.CHARGE.value
-PAYMENT = LedgerEntry.Kind.PAYMENT.value
-
-
-def _date(value) -> dt.date | None:
-    """A date from a raw row (SQLite returns ISO strings)."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def _visible_sql(summaries, alias: str = "le") -> tuple[str, list]:
-    """Entries of the given units inside each unit's right windows, as an SQL
-    condition on the ledger table ``alias`` (inclusive ranges)."""
-    parts, params = [], []
-    for summary in summaries:
-        windows = []
-        params.append(summary.unit.pk)
-        for window in summary.windows:
-            if window.valid_to is None:
-                windows.append(f"{alias}.booking_date >= %s")
-                params.append(window.valid_from)
-            else:
-                windows.append(f"{alias}.booking_date BETWEEN %s AND %s")
-                params.extend([window.valid_from, window.valid_to])
-        parts.append(f"({alias}.unit_id = %s AND ({' OR '.join(windows)}))")
-    if not parts:
-        return "1 = 0", []
-    return "(" + " OR ".join(parts) + ")", params
-
-
-def _rows(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _unit_totals(summaries, *, on: dt.date) -> dict[int, dict]:
-    """Booked balance as of ``on`` and the booked part owed but not yet due,
-    per unit (one query)."""
-    visible, params = _visible_sql(summaries)
-    rows = _rows(
-        f"""SELECT le.unit_id, SUM(le.amount),
-                   SUM(CASE WHEN le.amount < 0 AND le.due_date > %s
-                            THEN le.amount END)
-            FROM {LE} le
-            WHERE le.booking_date <= %s AND {visible}
-            GROUP BY le.unit_id""",  # noqa: S608 - only table names and placeholders
-        [on, on, *params],
-    )
-    return {
-        unit_id: {"booked": booked, "not_yet_due": not_due}
-        for unit_id, booked, not_due in rows
-    }
-
-
 def _fill_balances(
     summaries: list[UnitSummary],
     *,
     on: dt.date,
-    last_import: dt.datetime | None,
-    totals: dict[int, dict] | None = None,
+    totals: dict[int, ledger_queries.Totals] | None = None,
 ) -> None:
-    """Compute each summary's ``breakdown`` and ``monthly_charge`` as of ``on``
-    (rules §III.4, as ``ledger.queries.balance_breakdown``): two queries for
-    all the units together, one when the caller gives the ``totals``."""
+    """Set each summary's ``breakdown`` and ``monthly_charge`` as of ``on``
+    (``ledger.queries.breakdowns``: two queries for all the units, one when
+    the caller has the ``totals``)."""
     if not summaries:
         return
-    month = month_start(on)
-    unit_ids = [summary.unit.pk for summary in summaries]
-    if totals is None:
-        totals = _unit_totals(summaries, on=on)
-
-    # This month's booked charges by unit and component ("B" rows), and the
-    # schedules in force ("S" rows): the monthly charge, and the simulation of
-    # the components whose charge for this month is not booked yet (unit-wide,
-    # as in ledger.queries: a charge booked for a previous holder counts). One
-    # query for both.
-    visible, params = _visible_sql(summaries)
-    placeholders = ", ".join(["%s"] * len(unit_ids))
-    rows = _rows(
-        f"""SELECT 'B', le.unit_id, le.component_id, cc.code, cc.name, cc.ordering,
-                   SUM(le.amount), MAX(le.due_date), NULL, NULL
-            FROM {LE} le LEFT JOIN {CC} cc ON cc.id = le.component_id
-            WHERE le.booking_date <= %s AND le.period = %s AND le.kind = %s
-                  AND {visible}
-            GROUP BY le.unit_id, le.component_id, cc.code, cc.name, cc.ordering
-            UNION ALL
-            SELECT 'S', cs.unit_id, cc.id, cc.code, cc.name, cc.ordering,
-                   cs.monthly_amount, NULL, cs.due_day,
-                   CASE WHEN EXISTS (
-                       SELECT 1 FROM {LE} b
-                       WHERE b.unit_id = cs.unit_id AND b.period = %s
-                             AND b.kind = %s AND b.component_id = cs.component_id
-                             AND b.booking_date <= %s) THEN 1 ELSE 0 END
-            FROM {CS} cs JOIN {CC} cc ON cc.id = cs.component_id
-            WHERE cs.unit_id IN ({placeholders}) AND cs.valid_from <= %s
-                  AND (cs.valid_to IS NULL OR cs.valid_to >= %s)""",  # noqa: S608 - only table names and placeholders
-        [on, month, CHARGE, *params, month, CHARGE, on, *unit_ids, on, on],
+    found = ledger_queries.breakdowns(
+        [summary.scope for summary in summaries],
+        on=on,
+        totals=totals,
+        last_import=ledger_queries.last_import_at(),
     )
-    month_charges: dict[int, list[MonthCharge]] = {pk: [] for pk in unit_ids}
-    schedules = []
-    for (
-        source,
-        unit_id,
-        cid,
-        code,
-        name,
-        ordering,
-        amount,
-        due,
-        due_day,
-        booked,
-    ) in rows:
-        component = (
-            ChargeComponent(pk=cid, code=code, name=name, ordering=ordering)
-            if cid is not None
-            else None
-        )
-        if source == "B":
-            month_charges[unit_id].append(
-                MonthCharge(component, -money(amount), _date(due), simulated=False)
-            )
-        else:
-            schedules.append((unit_id, amount, due_day, component, booked))
-    monthly: dict[int, Decimal] = dict.fromkeys(unit_ids, ZERO)
-    simulated: dict[int, Decimal] = dict.fromkeys(unit_ids, ZERO)
-    not_yet_due: dict[int, Decimal] = {
-        pk: -money((totals.get(pk) or {}).get("not_yet_due")) for pk in unit_ids
-    }
-    by_unit = {summary.unit.pk: summary for summary in summaries}
-    for unit_id, amount, due_day, component, booked in schedules:
-        amount = money(amount)
-        monthly[unit_id] += amount
-        if booked or not ledger_queries._covers(by_unit[unit_id].windows, on):
-            continue
-        due = due_date_in_month(month, due_day)
-        simulated[unit_id] -= amount
-        if due > on:
-            not_yet_due[unit_id] += amount
-        month_charges[unit_id].append(
-            MonthCharge(component, amount, due, simulated=True)
-        )
-
     for summary in summaries:
-        pk = summary.unit.pk
-        charges = sorted(month_charges[pk], key=ledger_queries._component_order)
-        summary.monthly_charge = monthly[pk]
-        summary.breakdown = BalanceBreakdown(
-            balance=Balance(
-                as_of=on,
-                booked=money((totals.get(pk) or {}).get("booked")),
-                simulated=simulated[pk],
-            ),
-            month_charges=charges,
-            not_yet_due=not_yet_due[pk],
-            last_payment=None,
-            last_import_at=last_import,
-        )
-
-
-def last_import_at() -> dt.datetime | None:
-    """``ledger.queries.last_import_at`` kept for a minute in the cache (every
-    member page shows it); a finished import clears it at once."""
-    sentinel = "none"
-    value = cache.get(LAST_IMPORT_CACHE_KEY)
-    if value is None:
-        value = ledger_queries.last_import_at() or sentinel
-        cache.set(LAST_IMPORT_CACHE_KEY, value, LAST_IMPORT_CACHE_SECONDS)
-    return None if value == sentinel else value
-
-
-@receiver(post_save, sender=DataImport, dispatch_uid="members.area.import_saved")
-def _forget_last_import(sender, **kwargs):
-    cache.delete(LAST_IMPORT_CACHE_KEY)
+        summary.breakdown = found[summary.unit.pk]
+        summary.monthly_charge = summary.breakdown.monthly_charge
 
 
 def unit_summaries(*, party: Party, on: dt.date) -> list[UnitSummary]:
@@ -402,7 +227,7 @@ def unit_summaries(*, party: Party, on: dt.date) -> list[UnitSummary]:
     that day, ordered by zone and address. Three queries (plus the cached
     import time) however many units and however long their history."""
     summaries = sorted(_rights_by_unit(party=party, on=on).values(), key=_sort_key)
-    _fill_balances(summaries, on=on, last_import=last_import_at())
+    _fill_balances(summaries, on=on)
     return summaries
 
 
@@ -427,94 +252,12 @@ def unit_summary(*, party: Party, unit_id: int, on: dt.date) -> UnitSummary:
 # --- The ledger page ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PairedEntry:
-    """The other side of a payment–charge pair, as the statement shows it."""
-
-    pk: int
-    booking_date: dt.date
-    kind: str
-    component_name: str
-
-    @property
-    def label(self) -> str:
-        return self.component_name or str(LedgerEntry.Kind(self.kind).label)
-
-
-@dataclass(frozen=True)
-class Settlement:
-    """A payment–charge pair shown next to an entry."""
-
-    other: PairedEntry
-    amount: Decimal
-
-
 @dataclass
-class StatementRow:
-    """One ledger entry as the statement, its CSV and the print show it."""
+class LedgerPage(Statement):
+    """A unit's statement (``ledger.queries.Statement``) with the unit and its
+    balance as of today, as the ledger page, its CSV and its print show them."""
 
-    pk: int
-    booking_date: dt.date
-    period: dt.date
-    due_date: dt.date | None
-    kind: str
-    component_id: int | None
-    component_name: str
-    amount: Decimal
-    document_number: str
-    description: str
-    running_balance: Decimal | None = None
-    pairs: list = field(default_factory=list)
-
-    def get_kind_display(self) -> str:
-        return str(LedgerEntry.Kind(self.kind).label)
-
-    @property
-    def debit(self) -> Decimal | None:
-        """What the entry adds to the amount owed ("Winien"), or None."""
-        return -self.amount if self.amount < 0 else None
-
-    @property
-    def credit(self) -> Decimal | None:
-        """What the entry pays or credits ("Ma"), or None."""
-        return self.amount if self.amount > 0 else None
-
-
-@dataclass
-class LedgerPage:
-    """A unit's statement for ``[date_from, date_to]`` (optionally one kind of
-    entry) with the balance as of today. ``running_balance`` is set on each
-    entry only when all kinds are listed: a running balance over a filtered
-    list would not be the unit's balance."""
-
-    summary: UnitSummary
-    date_from: dt.date
-    date_to: dt.date
-    kind: str | None
-    opening_balance: Decimal
-    closing_balance: Decimal
-    period_total: Decimal
-    entries: list[StatementRow]
-    page: int
-    per_page: int
-    count: int
-    settlements: dict[int, list[Settlement]] = field(default_factory=dict)
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.count // self.per_page))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.num_pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def shows_running_balance(self) -> bool:
-        return self.kind is None
+    summary: UnitSummary | None = None
 
 
 def unit_ledger(
@@ -531,150 +274,32 @@ def unit_ledger(
     summary: UnitSummary | None = None,
 ) -> LedgerPage:
     """The ledger page of one of the party's units: the statement (opening
-    balance, entries with running balance, closing balance) and the balance as
-    of ``on`` with this month's breakdown, and the payment–charge pairs of the
-    entries shown. ``date_to`` is capped at ``on``. Four or five queries
-    whatever the length of the history (the pairs only when there are any);
-    ``paginate=False`` returns every entry (print).
-    ``summary`` is the unit as ``unit_summary`` returned it, if the caller has
-    it already (it must be this party's and this unit's)."""
+    balance, entries with running balance, closing balance, payment–charge
+    pairs) and the balance as of ``on`` with this month's breakdown.
+    ``date_to`` is capped at ``on``. Three queries whatever the length of the
+    history (and one for the pairs when there are any) after the unit's;
+    ``paginate=False`` returns every entry (print). ``summary`` is the unit
+    as ``unit_summary`` returned it, if the caller has it already (it must be
+    this party's and this unit's)."""
     if summary is None or summary.unit.pk != int(unit_id):
         summary = unit_summary(party=party, unit_id=unit_id, on=on)
     date_to = min(date_to, on)
     date_from = min(date_from, date_to)
-    visible, visible_params = _visible_sql([summary])
-    in_period = "le.booking_date BETWEEN %s AND %s"
-    period_params = [date_from, date_to]
-    if kind:
-        listed, listed_params = (
-            f"({in_period} AND le.kind = %s)",
-            [*period_params, kind],
-        )
-    else:
-        listed, listed_params = in_period, period_params
-
-    # One aggregate for both the balance as of today and the statement.
-    ((booked, not_due, opening, period, all_period, count),) = _rows(
-        f"""SELECT SUM(le.amount),
-                   SUM(CASE WHEN le.amount < 0 AND le.due_date > %s
-                            THEN le.amount END),
-                   SUM(CASE WHEN le.booking_date < %s THEN le.amount END),
-                   SUM(CASE WHEN {listed} THEN le.amount END),
-                   SUM(CASE WHEN {in_period} THEN le.amount END),
-                   COUNT(CASE WHEN {listed} THEN 1 END)
-            FROM {LE} le
-            WHERE le.booking_date <= %s AND {visible}""",  # noqa: S608 - only table names and placeholders
-        [on, date_from, *listed_params, *period_params, *listed_params, on]
-        + visible_params,
-    )
-    _fill_balances(
-        [summary],
-        on=on,
-        last_import=last_import_at(),
-        totals={summary.unit.pk: {"booked": booked, "not_yet_due": not_due}},
-    )
-    count = count or 0
-    if not paginate:
-        per_page = max(count, 1)
-    num_pages = max(1, -(-count // per_page))
-    page = min(max(1, page), num_pages)
-    offset = (page - 1) * per_page
-    opening = money(opening)
-
-    entries: list[StatementRow] = []
-    paired = False
-    if count:
-        # The running sum is computed by the database over the whole period
-        # before the page is cut, as in ledger.queries.statement.
-        for row in _rows(
-            f"""SELECT le.id, le.booking_date, le.period, le.due_date, le.kind,
-                       le.component_id, cc.name, le.amount, le.document_number,
-                       le.description,
-                       (EXISTS (SELECT 1 FROM {ES} es WHERE es.payment_id = le.id)
-                        OR EXISTS (SELECT 1 FROM {ES} es WHERE es.charge_id = le.id)),
-                       SUM(le.amount) OVER (
-                           ORDER BY le.booking_date, le.id
-                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-                FROM {LE} le LEFT JOIN {CC} cc ON cc.id = le.component_id
-                WHERE {listed} AND {visible}
-                ORDER BY le.booking_date, le.id
-                LIMIT %s OFFSET %s""",  # noqa: S608 - only table names and placeholders
-            [*listed_params, *visible_params, per_page, offset],
-        ):
-            entry = StatementRow(
-                pk=row[0],
-                booking_date=_date(row[1]),
-                period=_date(row[2]),
-                due_date=_date(row[3]),
-                kind=row[4],
-                component_id=row[5],
-                component_name=row[6] or "",
-                amount=money(row[7]),
-                document_number=row[8],
-                description=row[9],
-            )
-            entry.running_balance = opening + money(row[11]) if not kind else None
-            entries.append(entry)
-            paired = paired or bool(row[10])
-
-    # Only units whose accounting system exports the pairing have any.
-    settlements = _settlements(entries, summary) if paired else {}
-    for entry in entries:
-        entry.pairs = settlements.get(entry.pk, [])
-    return LedgerPage(
-        summary=summary,
+    statement, totals = ledger_queries.statement_page(
+        summary.scope,
         date_from=date_from,
         date_to=date_to,
         kind=kind,
-        opening_balance=opening,
-        closing_balance=opening + money(all_period),
-        period_total=money(period),
-        entries=entries,
         page=page,
         per_page=per_page,
-        count=count,
-        settlements=settlements,
+        paginate=paginate,
+        balance_on=on,
     )
-
-
-def _settlements(entries, summary: UnitSummary) -> dict[int, list[Settlement]]:
-    """Which payment settled which charge, for the entries shown (one query).
-    Only pairs whose both entries the party may see: a payment never reveals a
-    previous holder's charge."""
-    ids = [
-        entry.pk
-        for entry in entries
-        if entry.kind in (LedgerEntry.Kind.PAYMENT, LedgerEntry.Kind.CHARGE)
-    ]
-    if not ids:
-        return {}
-    placeholders = ", ".join(["%s"] * len(ids))
-    payment_visible, payment_params = _visible_sql([summary], alias="p")
-    charge_visible, charge_params = _visible_sql([summary], alias="c")
-    pairs = _rows(
-        f"""SELECT es.payment_id, p.booking_date, es.charge_id, c.booking_date,
-                   c.kind, cc.name, es.amount
-            FROM {ES} es
-                 JOIN {LE} p ON p.id = es.payment_id
-                 JOIN {LE} c ON c.id = es.charge_id
-                 LEFT JOIN {CC} cc ON cc.id = c.component_id
-            WHERE (es.payment_id IN ({placeholders})
-                   OR es.charge_id IN ({placeholders}))
-                  AND {payment_visible} AND {charge_visible}
-            ORDER BY c.booking_date, p.booking_date, es.id""",  # noqa: S608 - only table names and placeholders
-        [*ids, *ids, *payment_params, *charge_params],
+    _fill_balances([summary], on=on, totals={summary.unit.pk: totals})
+    return LedgerPage(
+        summary=summary,
+        **{item.name: getattr(statement, item.name) for item in fields(Statement)},
     )
-    shown = set(ids)
-    result: dict[int, list[Settlement]] = {}
-    for payment_id, paid_on, charge_id, charged_on, kind, component, amount in pairs:
-        amount = money(amount)
-        if payment_id in shown:
-            other = PairedEntry(charge_id, _date(charged_on), kind, component or "")
-            result.setdefault(payment_id, []).append(Settlement(other, amount))
-        if charge_id in shown:
-            other = PairedEntry(payment_id, _date(paid_on), PAYMENT, "")
-            result.setdefault(charge_id, []).append(Settlement(other, amount))
-    return result
 
 
 def ledger_years(summary: UnitSummary, *, on: dt.date) -> list[int]:
@@ -875,7 +500,7 @@ def _read_audience(user) -> tuple[str, bool]:
     perms_table = user_model.get_field(
         "user_permissions"
     ).remote_field.through._meta.db_table
-    rows = _rows(
+    rows = fetch_rows(
         f"""SELECT 'g', group_id FROM {groups_table} WHERE user_id = %s
             UNION ALL
             SELECT 'p', permission_id FROM {perms_table} WHERE user_id = %s""",  # noqa: S608 - only table names and placeholders

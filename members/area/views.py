@@ -111,7 +111,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "party": party,
             "zones": _zones(summaries),
             "summaries": summaries,
-            "last_import_at": queries.last_import_at(),
+            "last_import_at": ledger_queries.last_import_at(),
             "notices": queries.cooperative_notices(
                 user=request.user, limit=NOTICES_ON_DASHBOARD
             ),

@@ -1,10 +1,12 @@
 """The member area's batched reads give the same figures as ``ledger.queries``.
 
-``members.area.queries`` computes every unit's balance in a fixed number of
-queries; the rules (visibility windows, the §III.4 simulation, due dates) are
-those of ``ledger.queries``, which these tests use as the reference, on days
-around the due date, with a previous owner, a future-dated payment and partly
-booked months. Property-based: hypothesis picks the days and the histories.
+The dashboard computes every unit of a party at once (``ledger.queries.breakdowns``
+over the scopes built from the rights the area reads in SQL) and the ledger page
+takes its balance from the statement's own aggregate; these tests hold them to
+the single-unit entry points ``balance_breakdown`` and ``statement`` (whose
+figures tests/ledger checks by hand), on days around the due date, with a
+previous owner, a future-dated payment and partly booked months.
+Property-based: hypothesis picks the days and the histories.
 """
 
 import datetime as dt

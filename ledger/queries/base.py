@@ -1,0 +1,180 @@
+"""What every read of the books shares: money and dates, who sees which
+entries (right windows), and the helpers of the SQL-written hot reads."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from ledger.models import (
+    ChargeComponent,
+    ChargeSchedule,
+    EntrySettlement,
+    LedgerEntry,
+    Party,
+    Unit,
+    UnitRight,
+)
+
+GROSZ = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+#: Statement rows per page, unless the caller asks otherwise.
+STATEMENT_PAGE_SIZE = 50
+
+
+class UnitNotVisible(Http404):
+    """The party holds no right to the unit (or the unit does not exist).
+
+    A subclass of ``Http404`` so that a view that forgets to catch it still
+    answers "not found" and never shows another member's data."""
+
+    def __init__(self):
+        super().__init__(_("No such unit."))
+
+
+def money(value) -> Decimal:
+    """``value`` (a Decimal, int, None or a database sum) as złoty and grosz,
+    rounded half up; ``None`` (an empty sum) is zero."""
+    if value is None:
+        return ZERO
+    return Decimal(value).quantize(GROSZ, rounding=ROUND_HALF_UP)
+
+
+def month_start(day: dt.date) -> dt.date:
+    """The first day of ``day``'s month: the accounting ``period`` of that month."""
+    return day.replace(day=1)
+
+
+def due_date_in_month(month: dt.date, due_day: int) -> dt.date:
+    """``due_day`` of ``month``; a day past the month's end means its last day."""
+    last = calendar.monthrange(month.year, month.month)[1]
+    return month.replace(day=min(due_day, last))
+
+
+# --- Rights and visibility --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RightWindow:
+    """The days (inclusive) during which a party sees a unit's entries."""
+
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+    def covers(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A unit and the windows in which the reader sees its entries: a party's
+    rights to it, or ``None`` for office staff (every entry, whoever held the
+    unit). Every balance and statement read takes scopes."""
+
+    unit_id: int
+    windows: tuple[RightWindow, ...] | None
+
+    def covers(self, day: dt.date) -> bool:
+        return covers(self.windows, day)
+
+
+def right_windows(*, party: Party, unit: Unit | int) -> tuple[RightWindow, ...]:
+    """The party's rights to the unit (one query). Raises ``UnitNotVisible``."""
+    rows = UnitRight.objects.filter(party=party, unit=unit).values_list(
+        "valid_from", "valid_to"
+    )
+    windows = tuple(RightWindow(valid_from, valid_to) for valid_from, valid_to in rows)
+    if not windows:
+        raise UnitNotVisible
+    return windows
+
+
+def party_scope(*, party: Party, unit: Unit | int) -> Scope:
+    """What ``party`` sees of ``unit`` (one query); ``UnitNotVisible`` if nothing."""
+    windows = right_windows(party=party, unit=unit)
+    return Scope(unit.pk if isinstance(unit, Unit) else int(unit), windows)
+
+
+def staff_scope(unit: Unit | int) -> Scope:
+    """Every entry of ``unit`` (office staff)."""
+    return Scope(unit.pk if isinstance(unit, Unit) else int(unit), None)
+
+
+def window_filter(windows, field_name: str) -> Q:
+    """``field_name`` within any of the windows; everything when ``None``
+    (staff views)."""
+    if windows is None:
+        return Q()
+    condition = Q(pk__in=[])
+    for window in windows:
+        part = Q(**{f"{field_name}__gte": window.valid_from})
+        if window.valid_to is not None:
+            part &= Q(**{f"{field_name}__lte": window.valid_to})
+        condition |= part
+    return condition
+
+
+def covers(windows, day: dt.date) -> bool:
+    """Whether ``day`` lies in any of the windows (always, for ``None``)."""
+    return windows is None or any(window.covers(day) for window in windows)
+
+
+# --- SQL ------------------------------------------------------------------------------
+# The balance and statement reads run on every member page and are written in
+# SQL rather than built with the ORM: compiling the equivalent querysets
+# (Exists, filtered aggregates, a window) cost more CPU than the database spends
+# answering them. The SQL is portable (PostgreSQL and SQLite) and uses the
+# indexes of docs/domain.md; only table names and placeholders are formatted in.
+
+LE = LedgerEntry._meta.db_table
+CS = ChargeSchedule._meta.db_table
+CC = ChargeComponent._meta.db_table
+ES = EntrySettlement._meta.db_table
+CHARGE = LedgerEntry.Kind.CHARGE.value
+PAYMENT = LedgerEntry.Kind.PAYMENT.value
+
+
+def rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def parse_date(value) -> dt.date | None:
+    """A date from a raw row (SQLite returns ISO strings)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def visible_sql(scopes, alias: str = "le") -> tuple[str, list]:
+    """Entries of the scopes' units inside each scope's windows, as an SQL
+    condition on the ledger table ``alias`` (inclusive ranges)."""
+    parts, params = [], []
+    for scope in scopes:
+        params.append(scope.unit_id)
+        if scope.windows is None:
+            parts.append(f"({alias}.unit_id = %s)")
+            continue
+        windows = []
+        for window in scope.windows:
+            if window.valid_to is None:
+                windows.append(f"{alias}.booking_date >= %s")
+                params.append(window.valid_from)
+            else:
+                windows.append(f"{alias}.booking_date BETWEEN %s AND %s")
+                params.extend([window.valid_from, window.valid_to])
+        parts.append(f"({alias}.unit_id = %s AND ({' OR '.join(windows) or '1 = 0'}))")
+    if not parts:
+        return "1 = 0", []
+    return "(" + " OR ".join(parts) + ")", params

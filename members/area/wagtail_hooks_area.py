@@ -23,13 +23,10 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList
 
 from wagtail_modeladmin.helpers import PermissionHelper
-from wagtail_modeladmin.options import (
-    ModelAdmin,
-    ModelAdminGroup,
-    modeladmin_register,
-)
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from ledger import services as ledger_services
+from ledger.modeladmin import StaffModelAdmin
 from ledger.models import Estate, MeterReading
 from members.area import services
 from members.area_models import (
@@ -113,7 +110,7 @@ class DiscrepancyReportForm(WagtailAdminModelForm):
         )
 
 
-class DiscrepancyReportAdmin(ModelAdmin):
+class DiscrepancyReportAdmin(StaffModelAdmin):
     model = DiscrepancyReport
     menu_label = gettext_lazy("Discrepancy reports")
     menu_icon = "warning"
@@ -177,7 +174,7 @@ class ContactChangeDecisionForm(WagtailAdminModelForm):
         )
 
 
-class ContactChangeRequestAdmin(ModelAdmin):
+class ContactChangeRequestAdmin(StaffModelAdmin):
     model = ContactChangeRequest
     menu_label = gettext_lazy("Contact data changes")
     menu_icon = "mail"
@@ -230,7 +227,7 @@ class ReadingDecisionForm(WagtailAdminModelForm):
         )
 
 
-class ResidentMeterReadingAdmin(ModelAdmin):
+class ResidentMeterReadingAdmin(StaffModelAdmin):
     model = ResidentMeterReading
     menu_label = gettext_lazy("Residents' meter readings")
     menu_icon = "decimal"

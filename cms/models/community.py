@@ -12,23 +12,20 @@ save), so Wagtail's own ``.public()`` and the site search leave the whole subtre
 out even for code that knows nothing of communities.
 """
 
-from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from modelcluster.fields import ParentalKey
 
 from .blocks import RICH_TEXT_FEATURES
-from .notices import BaseNoticeAttachment, BaseNoticePage
+from .notices import BaseNoticeAttachment, BaseNoticePage, NoticeListingMixin
 
-COMMUNITY_NOTICES_PER_PAGE = 10
 # Set on the request by the before_serve_page guard once it has checked access,
 # so ``serve()`` can tell whether the guard ran (and check itself if it did not).
 ACCESS_CHECKED_ATTR = "_cms_community_access_checked"
@@ -36,8 +33,9 @@ ACCESS_CHECKED_ATTR = "_cms_community_access_checked"
 
 class CommunityPrivatePageMixin:
     """Shared by the three page types (listed first among the bases, so that it
-    wraps RoutablePageMixin's ``serve``): a login restriction kept in place, and
-    responses that are never cached (they are one community's private matters)."""
+    wraps RoutablePageMixin's ``serve`` in the listing): a login restriction kept
+    in place, and responses that are never cached (they are one community's
+    private matters)."""
 
     def save(self, *args, **kwargs):
         result = super().save(*args, **kwargs)
@@ -84,7 +82,7 @@ class CommunityNoticeSectionPage(CommunityPrivatePageMixin, Page):
         return context
 
 
-class CommunityNoticeIndexPage(CommunityPrivatePageMixin, RoutablePageMixin, Page):
+class CommunityNoticeIndexPage(CommunityPrivatePageMixin, NoticeListingMixin, Page):
     """The notices of one housing community: current ones (pinned first) and an
     archive of expired ones. The editor chooses the community; each community
     has at most one such page."""
@@ -114,32 +112,11 @@ class CommunityNoticeIndexPage(CommunityPrivatePageMixin, RoutablePageMixin, Pag
         verbose_name = _("housing-community notice listing")
         verbose_name_plural = _("housing-community notice listings")
 
-    def paginate(self, request, notices):
-        paginator = Paginator(notices, COMMUNITY_NOTICES_PER_PAGE)
-        return paginator.get_page(request.GET.get("strona"))
-
-    @path("")
-    def current(self, request):
+    def notices_for(self, request, *, expired):
         from cms.queries import community_notices_for_user
 
-        notices = community_notices_for_user(user=request.user, index=self)
-        return self.render(
-            request, context_overrides={"notices": self.paginate(request, notices)}
-        )
-
-    @path("archiwum/", name="archive")
-    def archive(self, request):
-        from cms.queries import community_notices_for_user
-
-        notices = community_notices_for_user(
-            user=request.user, index=self, expired=True
-        )
-        return self.render(
-            request,
-            context_overrides={
-                "notices": self.paginate(request, notices),
-                "is_archive": True,
-            },
+        return community_notices_for_user(
+            user=request.user, index=self, expired=expired
         )
 
 

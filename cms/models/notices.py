@@ -19,7 +19,40 @@ from .blocks import RICH_TEXT_FEATURES, BodyBlock
 NOTICES_PER_PAGE = 10
 
 
-class NoticeIndexPage(RoutablePageMixin, Page):
+class NoticeListingMixin(RoutablePageMixin):
+    """A listing of notices (before ``Page`` among the bases): the current
+    ones at its address, pinned first, and the expired ones under
+    ``archiwum/``, ``NOTICES_PER_PAGE`` a page (``?strona=``). Subclasses say
+    which notices the user may see in ``notices_for(request, expired=…)``."""
+
+    def notices_for(self, request, *, expired: bool):
+        raise NotImplementedError
+
+    def paginate(self, request, notices):
+        paginator = Paginator(notices, NOTICES_PER_PAGE)
+        return paginator.get_page(request.GET.get("strona"))
+
+    @path("")
+    def current(self, request):
+        notices = self.notices_for(request, expired=False)
+        return self.render(
+            request,
+            context_overrides={"notices": self.paginate(request, notices)},
+        )
+
+    @path("archiwum/", name="archive")
+    def archive(self, request):
+        notices = self.notices_for(request, expired=True)
+        return self.render(
+            request,
+            context_overrides={
+                "notices": self.paginate(request, notices),
+                "is_archive": True,
+            },
+        )
+
+
+class NoticeIndexPage(NoticeListingMixin, Page):
     """Lists the current notices (pinned first); expired ones move to the archive."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
@@ -33,32 +66,10 @@ class NoticeIndexPage(RoutablePageMixin, Page):
         verbose_name = _("notice listing")
         verbose_name_plural = _("notice listings")
 
-    def paginate(self, request, notices):
-        paginator = Paginator(notices, NOTICES_PER_PAGE)
-        return paginator.get_page(request.GET.get("strona"))
-
-    @path("")
-    def current(self, request):
+    def notices_for(self, request, *, expired):
         from cms.queries import notices_for_listing
 
-        notices = notices_for_listing(user=request.user, parent=self)
-        return self.render(
-            request,
-            context_overrides={"notices": self.paginate(request, notices)},
-        )
-
-    @path("archiwum/", name="archive")
-    def archive(self, request):
-        from cms.queries import notices_for_listing
-
-        notices = notices_for_listing(user=request.user, parent=self, expired=True)
-        return self.render(
-            request,
-            context_overrides={
-                "notices": self.paginate(request, notices),
-                "is_archive": True,
-            },
-        )
+        return notices_for_listing(user=request.user, parent=self, expired=expired)
 
 
 class BaseNoticePage(Page):

@@ -86,6 +86,7 @@ def test_a_lookup_the_screen_does_not_offer_is_refused(staff_client, url_name):
     assert forged.status_code == 400, field
     assert unknown.status_code == 400
     # The 400 page, not the list: nothing of the model is shown.
+    assert "Nieprawidłowe żądanie" in forged.content.decode()
     assert "object_list" not in (forged.context or {})
     assert staff_client.get(url).status_code == 200
 

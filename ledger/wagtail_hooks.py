@@ -10,7 +10,6 @@ import datetime as dt
 import re
 
 from django.contrib.admin import SimpleListFilter
-from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,15 +19,12 @@ from django.utils.translation import gettext_lazy
 
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.helpers.search import DjangoORMSearchHandler
-from wagtail_modeladmin.options import (
-    ModelAdmin,
-    ModelAdminGroup,
-    modeladmin_register,
-)
-from wagtail_modeladmin.views import IndexView, InspectView
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.views import InspectView
 
 from ledger import queries
 from ledger.formatting import format_money
+from ledger.modeladmin import StaffModelAdmin
 from ledger.models import (
     Building,
     ChargeComponent,
@@ -64,30 +60,9 @@ class ReadOnlyPermissionHelper(PermissionHelper):
         return False
 
 
-class FilteredIndexView(IndexView):
-    """The list view, accepting only the query-string filters it offers.
-
-    modeladmin applies any other ``?field__lookup=`` from the URL as a filter;
-    on models related to users that would let staff probe fields they cannot
-    see (e.g. ``?unit__rights__party__user__password__startswith=``)."""
-
-    def get_filters(self, request):
-        filter_specs, has_filters, remaining, use_distinct = super().get_filters(
-            request
-        )
-        allowed = getattr(self.model_admin, "extra_lookups", ())
-        refused = [key for key in remaining if key not in allowed]
-        if refused:
-            raise DisallowedModelAdminLookup(f"Filtering by {refused} not allowed")
-        return filter_specs, has_filters, remaining, use_distinct
-
-
-class LedgerModelAdmin(ModelAdmin):
-    index_view_class = FilteredIndexView
+class LedgerModelAdmin(StaffModelAdmin):
     inspect_view_enabled = True
     list_per_page = 50
-    #: Query-string lookups allowed besides the declared list filters.
-    extra_lookups = ()
 
 
 class SplitOnSlashSearchHandler(DjangoORMSearchHandler):

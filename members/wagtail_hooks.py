@@ -8,7 +8,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from wagtail_modeladmin.helpers import PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
+from wagtail_modeladmin.options import modeladmin_register
+
+from ledger.modeladmin import StaffModelAdmin
 
 from . import admin_views
 from .models import AuditEvent
@@ -123,7 +125,7 @@ class ReadOnlyPermissionHelper(PermissionHelper):
         return False
 
 
-class AuditEventAdmin(ModelAdmin):
+class AuditEventAdmin(StaffModelAdmin):
     model = AuditEvent
     menu_label = _("Audit trail")
     menu_icon = "list-ul"
@@ -140,6 +142,8 @@ class AuditEventAdmin(ModelAdmin):
         "ip_address",
     )
     list_filter = ("event", "created_at")
+    # ``?event=login_failed``: a short address for one kind of event.
+    extra_lookups = ("event",)
     search_fields = (
         "actor_username",
         "target_user__username",

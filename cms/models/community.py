@@ -12,24 +12,20 @@ save), so Wagtail's own ``.public()`` and the site search leave the whole subtre
 out even for code that knows nothing of communities.
 """
 
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
-from wagtail.search import index
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
 
 from modelcluster.fields import ParentalKey
 
-from .blocks import RICH_TEXT_FEATURES, BodyBlock
+from .blocks import RICH_TEXT_FEATURES
+from .notices import BaseNoticeAttachment, BaseNoticePage, NoticeListingMixin
 
-COMMUNITY_NOTICES_PER_PAGE = 10
 # Set on the request by the before_serve_page guard once it has checked access,
 # so ``serve()`` can tell whether the guard ran (and check itself if it did not).
 ACCESS_CHECKED_ATTR = "_cms_community_access_checked"
@@ -37,8 +33,9 @@ ACCESS_CHECKED_ATTR = "_cms_community_access_checked"
 
 class CommunityPrivatePageMixin:
     """Shared by the three page types (listed first among the bases, so that it
-    wraps RoutablePageMixin's ``serve``): a login restriction kept in place, and
-    responses that are never cached (they are one community's private matters)."""
+    wraps RoutablePageMixin's ``serve`` in the listing): a login restriction kept
+    in place, and responses that are never cached (they are one community's
+    private matters)."""
 
     def save(self, *args, **kwargs):
         result = super().save(*args, **kwargs)
@@ -85,7 +82,7 @@ class CommunityNoticeSectionPage(CommunityPrivatePageMixin, Page):
         return context
 
 
-class CommunityNoticeIndexPage(CommunityPrivatePageMixin, RoutablePageMixin, Page):
+class CommunityNoticeIndexPage(CommunityPrivatePageMixin, NoticeListingMixin, Page):
     """The notices of one housing community: current ones (pinned first) and an
     archive of expired ones. The editor chooses the community; each community
     has at most one such page."""
@@ -115,36 +112,15 @@ class CommunityNoticeIndexPage(CommunityPrivatePageMixin, RoutablePageMixin, Pag
         verbose_name = _("housing-community notice listing")
         verbose_name_plural = _("housing-community notice listings")
 
-    def paginate(self, request, notices):
-        paginator = Paginator(notices, COMMUNITY_NOTICES_PER_PAGE)
-        return paginator.get_page(request.GET.get("strona"))
-
-    @path("")
-    def current(self, request):
+    def notices_for(self, request, *, expired):
         from cms.queries import community_notices_for_user
 
-        notices = community_notices_for_user(user=request.user, index=self)
-        return self.render(
-            request, context_overrides={"notices": self.paginate(request, notices)}
-        )
-
-    @path("archiwum/", name="archive")
-    def archive(self, request):
-        from cms.queries import community_notices_for_user
-
-        notices = community_notices_for_user(
-            user=request.user, index=self, expired=True
-        )
-        return self.render(
-            request,
-            context_overrides={
-                "notices": self.paginate(request, notices),
-                "is_archive": True,
-            },
+        return community_notices_for_user(
+            user=request.user, index=self, expired=expired
         )
 
 
-class CommunityNoticePage(CommunityPrivatePageMixin, Page):
+class CommunityNoticePage(CommunityPrivatePageMixin, BaseNoticePage):
     """One notice of a housing community, readable by its owners and the office.
 
     With ``notify_residents`` ticked, publishing the notice e-mails every owner
@@ -152,24 +128,11 @@ class CommunityNoticePage(CommunityPrivatePageMixin, Page):
     (``CommunityNoticeMailing`` records it).
     """
 
-    date = models.DateField(_("publication date"), default=timezone.localdate)
+    # As the base's, but the e-mail quotes the lead too.
     lead = models.TextField(
         _("lead"),
         max_length=600,
         help_text=_("One or two sentences shown in listings and in the e-mail."),
-    )
-    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
-    valid_until = models.DateField(
-        _("valid until"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "After this day the notice leaves the listings and moves to the archive; "
-            "its address keeps working."
-        ),
-    )
-    pinned = models.BooleanField(
-        _("pinned"), default=False, help_text=_("Pinned notices are listed first.")
     )
     notify_residents = models.BooleanField(
         _("notify residents by e-mail"),
@@ -180,46 +143,18 @@ class CommunityNoticePage(CommunityPrivatePageMixin, Page):
         ),
     )
 
-    content_panels = [
-        *Page.content_panels,
-        MultiFieldPanel(
-            [
-                FieldPanel("date"),
-                FieldPanel("valid_until"),
-                FieldPanel("pinned"),
-                FieldPanel("notify_residents"),
-            ],
-            heading=_("Publication"),
-        ),
-        FieldPanel("lead"),
-        FieldPanel("body"),
-        InlinePanel("attachments", label=_("Attachments")),
-    ]
-    # Indexed for the admin's search; the public site search leaves the type out.
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("lead"),
-        index.SearchField("body"),
-        index.FilterField("date"),
-    ]
+    content_panels = BaseNoticePage.notice_content_panels("notify_residents")
+    # Indexed for the admin's search (the base's fields); the public site search
+    # leaves the type out.
 
     parent_page_types = ["cms.CommunityNoticeIndexPage"]
-    subpage_types = []
 
     class Meta:
         verbose_name = _("housing-community notice")
         verbose_name_plural = _("housing-community notices")
 
-    def clean(self):
-        super().clean()
-        if self.valid_until and self.date and self.valid_until < self.date:
-            raise ValidationError(
-                {"valid_until": _("A notice cannot expire before it is published.")}
-            )
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["attachments"] = self.attachments.select_related("document")
         context["index"] = self.community_index()
         return context
 
@@ -231,39 +166,13 @@ class CommunityNoticePage(CommunityPrivatePageMixin, Page):
             .first()
         )
 
-    @property
-    def is_expired(self) -> bool:
-        return bool(self.valid_until and self.valid_until < timezone.localdate())
 
-
-class CommunityNoticeAttachment(Orderable):
+class CommunityNoticeAttachment(BaseNoticeAttachment):
     """A document attached to a community notice (a resolution, a plan)."""
 
     page = ParentalKey(
         CommunityNoticePage, on_delete=models.CASCADE, related_name="attachments"
     )
-    document = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=_("document"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    title = models.CharField(
-        _("link text"),
-        max_length=200,
-        blank=True,
-        help_text=_("Leave empty to use the document's title."),
-    )
-
-    panels = [FieldPanel("document"), FieldPanel("title")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-
-    @property
-    def link_text(self) -> str:
-        return self.title or self.document.title
 
 
 class CommunityNoticeMailing(models.Model):

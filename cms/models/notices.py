@@ -19,7 +19,40 @@ from .blocks import RICH_TEXT_FEATURES, BodyBlock
 NOTICES_PER_PAGE = 10
 
 
-class NoticeIndexPage(RoutablePageMixin, Page):
+class NoticeListingMixin(RoutablePageMixin):
+    """A listing of notices (before ``Page`` among the bases): the current
+    ones at its address, pinned first, and the expired ones under
+    ``archiwum/``, ``NOTICES_PER_PAGE`` a page (``?strona=``). Subclasses say
+    which notices the user may see in ``notices_for(request, expired=…)``."""
+
+    def notices_for(self, request, *, expired: bool):
+        raise NotImplementedError
+
+    def paginate(self, request, notices):
+        paginator = Paginator(notices, NOTICES_PER_PAGE)
+        return paginator.get_page(request.GET.get("strona"))
+
+    @path("")
+    def current(self, request):
+        notices = self.notices_for(request, expired=False)
+        return self.render(
+            request,
+            context_overrides={"notices": self.paginate(request, notices)},
+        )
+
+    @path("archiwum/", name="archive")
+    def archive(self, request):
+        notices = self.notices_for(request, expired=True)
+        return self.render(
+            request,
+            context_overrides={
+                "notices": self.paginate(request, notices),
+                "is_archive": True,
+            },
+        )
+
+
+class NoticeIndexPage(NoticeListingMixin, Page):
     """Lists the current notices (pinned first); expired ones move to the archive."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
@@ -33,45 +66,17 @@ class NoticeIndexPage(RoutablePageMixin, Page):
         verbose_name = _("notice listing")
         verbose_name_plural = _("notice listings")
 
-    def paginate(self, request, notices):
-        paginator = Paginator(notices, NOTICES_PER_PAGE)
-        return paginator.get_page(request.GET.get("strona"))
-
-    @path("")
-    def current(self, request):
+    def notices_for(self, request, *, expired):
         from cms.queries import notices_for_listing
 
-        notices = notices_for_listing(user=request.user, parent=self)
-        return self.render(
-            request,
-            context_overrides={"notices": self.paginate(request, notices)},
-        )
-
-    @path("archiwum/", name="archive")
-    def archive(self, request):
-        from cms.queries import notices_for_listing
-
-        notices = notices_for_listing(user=request.user, parent=self, expired=True)
-        return self.render(
-            request,
-            context_overrides={
-                "notices": self.paginate(request, notices),
-                "is_archive": True,
-            },
-        )
+        return notices_for_listing(user=request.user, parent=self, expired=expired)
 
 
-class NoticePage(Page):
-    """One notice of the cooperative, for everyone or for logged-in residents only.
-
-    Choosing the residents-only audience puts a Wagtail login restriction on the
-    page when it is saved (see ``cms.services.notice_sync_restriction``), so the
-    page itself, listings and search all treat it as private.
-    """
-
-    class Audience(models.TextChoices):
-        PUBLIC = "public", _("Everyone")
-        RESIDENTS = "residents", _("Logged-in residents only")
+class BaseNoticePage(Page):
+    """What every notice has, the cooperative's (``NoticePage``) and a housing
+    community's (``CommunityNoticePage``): dates, lead, body, pinning and
+    attachments (an ``attachments`` inline of a ``BaseNoticeAttachment``).
+    Expired notices (``valid_until`` past) leave the listings for the archive."""
 
     date = models.DateField(_("publication date"), default=timezone.localdate)
     lead = models.TextField(
@@ -92,6 +97,68 @@ class NoticePage(Page):
     pinned = models.BooleanField(
         _("pinned"), default=False, help_text=_("Pinned notices are listed first.")
     )
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("lead"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+
+    subpage_types = []
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def notice_content_panels(*publication_fields: str) -> list:
+        """The editor's form: the publication box (dates, pinning and the
+        type's own ``publication_fields``), lead, body and attachments."""
+        return [
+            *Page.content_panels,
+            MultiFieldPanel(
+                [
+                    FieldPanel("date"),
+                    FieldPanel("valid_until"),
+                    FieldPanel("pinned"),
+                    *(FieldPanel(name) for name in publication_fields),
+                ],
+                heading=_("Publication"),
+            ),
+            FieldPanel("lead"),
+            FieldPanel("body"),
+            InlinePanel("attachments", label=_("Attachments")),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.valid_until and self.date and self.valid_until < self.date:
+            raise ValidationError(
+                {"valid_until": _("A notice cannot expire before it is published.")}
+            )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["attachments"] = self.attachments.select_related("document")
+        return context
+
+    @property
+    def is_expired(self) -> bool:
+        return bool(self.valid_until and self.valid_until < timezone.localdate())
+
+
+class NoticePage(BaseNoticePage):
+    """One notice of the cooperative, for everyone or for logged-in residents only.
+
+    Choosing the residents-only audience puts a Wagtail login restriction on the
+    page when it is saved (see ``cms.services.notice_sync_restriction``), so the
+    page itself, listings and search all treat it as private.
+    """
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("Everyone")
+        RESIDENTS = "residents", _("Logged-in residents only")
+
     audience = models.CharField(
         _("audience"),
         max_length=20,
@@ -103,42 +170,14 @@ class NoticePage(Page):
         ),
     )
 
-    content_panels = [
-        *Page.content_panels,
-        MultiFieldPanel(
-            [
-                FieldPanel("date"),
-                FieldPanel("valid_until"),
-                FieldPanel("pinned"),
-                FieldPanel("audience"),
-            ],
-            heading=_("Publication"),
-        ),
-        FieldPanel("lead"),
-        FieldPanel("body"),
-        InlinePanel("attachments", label=_("Attachments")),
-    ]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("lead"),
-        index.SearchField("body"),
-        index.FilterField("date"),
-        index.FilterField("audience"),
-    ]
+    content_panels = BaseNoticePage.notice_content_panels("audience")
+    search_fields = [*BaseNoticePage.search_fields, index.FilterField("audience")]
 
     parent_page_types = ["cms.NoticeIndexPage"]
-    subpage_types = []
 
     class Meta:
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
-
-    def clean(self):
-        super().clean()
-        if self.valid_until and self.date and self.valid_until < self.date:
-            raise ValidationError(
-                {"valid_until": _("A notice cannot expire before it is published.")}
-            )
 
     def save(self, *args, **kwargs):
         result = super().save(*args, **kwargs)
@@ -149,24 +188,16 @@ class NoticePage(Page):
             notice_sync_restriction(self)
         return result
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["attachments"] = self.attachments.select_related("document")
-        return context
-
-    @property
-    def is_expired(self) -> bool:
-        return bool(self.valid_until and self.valid_until < timezone.localdate())
-
     @property
     def is_residents_only(self) -> bool:
         return self.audience == self.Audience.RESIDENTS
 
 
-class NoticeAttachment(Orderable):
-    """A document attached to a notice (a schedule, a plan, a form)."""
+class BaseNoticeAttachment(Orderable):
+    """A document attached to a notice (a schedule, a plan, a form, a
+    resolution). Subclasses add ``page``, the ``ParentalKey`` to their notice
+    type with ``related_name="attachments"``."""
 
-    page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
     document = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name=_("document"),
@@ -183,9 +214,16 @@ class NoticeAttachment(Orderable):
     panels = [FieldPanel("document"), FieldPanel("title")]
 
     class Meta(Orderable.Meta):
+        abstract = True
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 
     @property
     def link_text(self) -> str:
         return self.title or self.document.title
+
+
+class NoticeAttachment(BaseNoticeAttachment):
+    """A document attached to a cooperative notice."""
+
+    page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")

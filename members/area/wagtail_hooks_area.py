@@ -23,13 +23,10 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList
 
 from wagtail_modeladmin.helpers import PermissionHelper
-from wagtail_modeladmin.options import (
-    ModelAdmin,
-    ModelAdminGroup,
-    modeladmin_register,
-)
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from ledger import services as ledger_services
+from ledger.modeladmin import StaffModelAdmin
 from ledger.models import Estate, MeterReading
 from members.area import services
 from members.area_models import (
@@ -98,6 +95,56 @@ class EstateFilter(SimpleListFilter):
         return queryset
 
 
+class DecisionForm(WagtailAdminModelForm):
+    """A pending record is approved or rejected once, with a note for the
+    resident. Subclasses give the two ``choices`` (the approving one first),
+    the ``note_field`` and ``decide()``, the service that applies the decision
+    and records who took it; the form never saves the row by itself."""
+
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"), widget=forms.RadioSelect
+    )
+    choices = ()
+    note_field = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = self.choices
+
+    def save(self, commit=True):
+        return self.decide(
+            approve=self.cleaned_data["decision"] == self.choices[0][0],
+            note=self.cleaned_data.get(self.note_field, ""),
+        )
+
+
+def review_edit_handler(*, heading, submitted, decision_fields, form_class):
+    """The edit screen of a resident's record: what the resident sent
+    (``submitted``: field names shown read-only, or panels) under ``heading``,
+    then the fields staff fill in, saved through ``form_class``."""
+    return ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel(item, read_only=True) if isinstance(item, str) else item
+                    for item in submitted
+                ],
+                heading=heading,
+            ),
+            *(FieldPanel(name) for name in decision_fields),
+        ],
+        base_form_class=form_class,
+    )
+
+
+class ResidentRecordAdmin(StaffModelAdmin):
+    """A screen of records residents send: staff inspect them and decide on
+    the pending ones."""
+
+    inspect_view_enabled = True
+    permission_helper_class = PendingOnlyPermissionHelper
+
+
 # --- Discrepancy reports (§III.5) ---------------------------------------------------
 
 
@@ -113,7 +160,7 @@ class DiscrepancyReportForm(WagtailAdminModelForm):
         )
 
 
-class DiscrepancyReportAdmin(ModelAdmin):
+class DiscrepancyReportAdmin(ResidentRecordAdmin):
     model = DiscrepancyReport
     menu_label = gettext_lazy("Discrepancy reports")
     menu_icon = "warning"
@@ -122,7 +169,6 @@ class DiscrepancyReportAdmin(ModelAdmin):
     list_select_related = ("unit__building", "party")
     search_fields = ("party__name", "party__number", "unit__code", "message")
     ordering = ("status", "-created_at")
-    inspect_view_enabled = True
     inspect_view_fields = (
         "created_at",
         "unit",
@@ -135,49 +181,39 @@ class DiscrepancyReportAdmin(ModelAdmin):
         "answered_by",
         "answered_at",
     )
+    # A report may be moved on (in progress) before it is answered.
     permission_helper_class = ResidentRecordPermissionHelper
-    edit_handler = ObjectList(
-        [
-            MultiFieldPanel(
-                [
-                    FieldPanel("unit", read_only=True),
-                    FieldPanel("party", read_only=True),
-                    FieldPanel("created_at", read_only=True),
-                    FieldPanel("message", read_only=True),
-                    AttachmentPanel(heading=gettext_lazy("Attachment")),
-                ],
-                heading=gettext_lazy("The resident's report"),
-            ),
-            FieldPanel("status"),
-            FieldPanel("answer"),
-        ],
-        base_form_class=DiscrepancyReportForm,
+    edit_handler = review_edit_handler(
+        heading=gettext_lazy("The resident's report"),
+        submitted=(
+            "unit",
+            "party",
+            "created_at",
+            "message",
+            AttachmentPanel(heading=gettext_lazy("Attachment")),
+        ),
+        decision_fields=("status", "answer"),
+        form_class=DiscrepancyReportForm,
     )
 
 
 # --- Contact data changes ---------------------------------------------------------
 
 
-class ContactChangeDecisionForm(WagtailAdminModelForm):
-    decision = forms.ChoiceField(
-        label=gettext_lazy("Decision"),
-        choices=[
-            ("confirm", gettext_lazy("Confirm: copy the new data to the party")),
-            ("reject", gettext_lazy("Reject")),
-        ],
-        widget=forms.RadioSelect,
-    )
+class ContactChangeDecisionForm(DecisionForm):
+    choices = [
+        ("confirm", gettext_lazy("Confirm: copy the new data to the party")),
+        ("reject", gettext_lazy("Reject")),
+    ]
+    note_field = "staff_note"
 
-    def save(self, commit=True):
+    def decide(self, *, approve, note):
         return services.contact_change_request_decide(
-            change=self.instance,
-            staff_user=self.for_user,
-            confirm=self.cleaned_data["decision"] == "confirm",
-            note=self.cleaned_data.get("staff_note", ""),
+            change=self.instance, staff_user=self.for_user, confirm=approve, note=note
         )
 
 
-class ContactChangeRequestAdmin(ModelAdmin):
+class ContactChangeRequestAdmin(ResidentRecordAdmin):
     model = ContactChangeRequest
     menu_label = gettext_lazy("Contact data changes")
     menu_icon = "mail"
@@ -186,51 +222,31 @@ class ContactChangeRequestAdmin(ModelAdmin):
     list_select_related = ("party",)
     search_fields = ("party__name", "party__number", "email", "phone")
     ordering = ("-created_at",)
-    inspect_view_enabled = True
-    permission_helper_class = PendingOnlyPermissionHelper
-    edit_handler = ObjectList(
-        [
-            MultiFieldPanel(
-                [
-                    FieldPanel("party", read_only=True),
-                    FieldPanel("phone", read_only=True),
-                    FieldPanel("email", read_only=True),
-                    FieldPanel("address", read_only=True),
-                    FieldPanel("postal_code", read_only=True),
-                    FieldPanel("city", read_only=True),
-                    FieldPanel("comment", read_only=True),
-                ],
-                heading=gettext_lazy("Requested change (empty = no change)"),
-            ),
-            FieldPanel("decision"),
-            FieldPanel("staff_note"),
-        ],
-        base_form_class=ContactChangeDecisionForm,
+    edit_handler = review_edit_handler(
+        heading=gettext_lazy("Requested change (empty = no change)"),
+        submitted=("party", *services.CONTACT_FIELDS, "comment"),
+        decision_fields=("decision", "staff_note"),
+        form_class=ContactChangeDecisionForm,
     )
 
 
 # --- Readings residents submitted ---------------------------------------------------
 
 
-class ReadingDecisionForm(WagtailAdminModelForm):
-    decision = forms.ChoiceField(
-        label=gettext_lazy("Decision"),
-        choices=[
-            ("accept", gettext_lazy("Accept the reading")),
-            ("reject", gettext_lazy("Reject the reading")),
-        ],
-        widget=forms.RadioSelect,
-    )
+class ReadingDecisionForm(DecisionForm):
+    choices = [
+        ("accept", gettext_lazy("Accept the reading")),
+        ("reject", gettext_lazy("Reject the reading")),
+    ]
+    note_field = "review_note"
 
-    def save(self, commit=True):
+    def decide(self, *, approve, note):
         return ledger_services.meter_reading_review(
-            reading=self.instance,
-            accept=self.cleaned_data["decision"] == "accept",
-            note=self.cleaned_data.get("review_note", ""),
+            reading=self.instance, accept=approve, note=note
         )
 
 
-class ResidentMeterReadingAdmin(ModelAdmin):
+class ResidentMeterReadingAdmin(ResidentRecordAdmin):
     model = ResidentMeterReading
     menu_label = gettext_lazy("Residents' meter readings")
     menu_icon = "decimal"
@@ -239,23 +255,11 @@ class ResidentMeterReadingAdmin(ModelAdmin):
     list_select_related = ("meter__unit__building", "submitted_by")
     search_fields = ("meter__serial_number", "meter__unit__code")
     ordering = ("status", "-reading_date")
-    inspect_view_enabled = True
-    permission_helper_class = PendingOnlyPermissionHelper
-    edit_handler = ObjectList(
-        [
-            MultiFieldPanel(
-                [
-                    FieldPanel("meter", read_only=True),
-                    FieldPanel("reading_date", read_only=True),
-                    FieldPanel("value", read_only=True),
-                    FieldPanel("submitted_by", read_only=True),
-                ],
-                heading=gettext_lazy("Submitted by the resident"),
-            ),
-            FieldPanel("decision"),
-            FieldPanel("review_note"),
-        ],
-        base_form_class=ReadingDecisionForm,
+    edit_handler = review_edit_handler(
+        heading=gettext_lazy("Submitted by the resident"),
+        submitted=("meter", "reading_date", "value", "submitted_by"),
+        decision_fields=("decision", "review_note"),
+        form_class=ReadingDecisionForm,
     )
 
     def get_queryset(self, request):

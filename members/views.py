@@ -209,11 +209,6 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 # --- Member area ------------------------------------------------------------------
 
 
-@member_required
-def dashboard_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "members/dashboard.html")
-
-
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @csrf_protect
 @never_cache

@@ -8,6 +8,7 @@
 """
 
 import datetime as dt
+import json
 import os
 import shutil
 from decimal import Decimal
@@ -25,6 +26,7 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
@@ -206,6 +208,9 @@ def test_axe_finds_no_serious_violation_on_member_and_error_pages(
         audit(path)
     context.close()
 
+    # Kept with the screenshots (artifacts/, git-ignored) for the record.
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "axe-report.json").write_text(json.dumps(report, indent=2))
     with capsys.disabled():
         print("\naxe-core violations by impact (critical/serious/moderate/minor):")
         for path, counts in report.items():

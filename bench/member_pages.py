@@ -315,6 +315,7 @@ def main() -> None:
         f"{len(sessions)} residents logged in; gunicorn {args.workers} workers; "
         f"{args.concurrency} client threads; {args.duration:.0f} s per page"
     )
+    load_before = os.getloadavg()
     cookie_name = settings.SESSION_COOKIE_NAME
     log = open(Path(static_root) / "gunicorn.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
@@ -400,6 +401,15 @@ def main() -> None:
             f"{label:<40}{median(label, 'rps'):>9.1f}{median(label, 'p50_ms'):>9.1f}"
             f"{median(label, 'p99_ms'):>9.1f}{errors:>8}{share(label):>12.0f}%"
         )
+    load_after = os.getloadavg()
+    print(
+        "\nmachine load average (1/5/15 min) before: "
+        + "/".join(f"{value:.2f}" for value in load_before)
+        + ", after: "
+        + "/".join(f"{value:.2f}" for value in load_after)
+        + f" on {os.cpu_count()} cores (other work on the machine lowers the "
+        "database-bound pages more than the baseline: compare runs on a quiet machine)"
+    )
     goal = min(share(label) for label in labels[1:])
     print(
         f"\nslowest member page: {goal:.0f}% of the baseline's throughput "
@@ -409,7 +419,13 @@ def main() -> None:
     out.mkdir(exist_ok=True)
     (out / "member_pages.json").write_text(
         json.dumps(
-            {"args": vars(args), "results": results, "share_percent": goal}, indent=2
+            {
+                "args": vars(args),
+                "results": results,
+                "share_percent": goal,
+                "load_average": {"before": load_before, "after": load_after},
+            },
+            indent=2,
         )
     )
     shutil.rmtree(static_root, ignore_errors=True)

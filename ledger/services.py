@@ -122,8 +122,17 @@ def meter_reading_review(
     *, reading: MeterReading, accept: bool, note: str = ""
 ) -> MeterReading:
     """Staff accept or reject a reading a resident submitted."""
-    if reading.status != MeterReading.Status.PENDING:
-        raise ValidationError(_("Only a pending reading can be reviewed."))
+    # Locked and read again: another member of staff may have reviewed it
+    # since ``reading`` was loaded.
+    stored = MeterReading.objects.select_for_update().get(pk=reading.pk)
+    pending = MeterReading.Status.PENDING
+    if reading.status != pending or stored.status != pending:
+        raise ValidationError(
+            _(
+                "This reading has already been reviewed (perhaps by someone "
+                "else just now); nothing was changed."
+            )
+        )
     reading.status = (
         MeterReading.Status.ACCEPTED if accept else MeterReading.Status.REJECTED
     )

@@ -202,6 +202,13 @@ def discrepancy_report_create(
     return report
 
 
+def discrepancy_report_answer_check(*, status: str, answer: str) -> None:
+    """Raise ``ValidationError`` on ``answer`` when a report is marked
+    answered without an answer (also checked by the staff form)."""
+    if status == DiscrepancyReport.Status.ANSWERED and not (answer or "").strip():
+        raise ValidationError({"answer": _("Write the answer for the resident.")})
+
+
 @transaction.atomic
 def discrepancy_report_answer(
     *, report: DiscrepancyReport, staff_user, status: str, answer: str
@@ -209,8 +216,13 @@ def discrepancy_report_answer(
     """Staff move a report on (in progress) or answer it; the resident sees
     the status and the answer in the member area."""
     answer = (answer or "").strip()
-    if status == DiscrepancyReport.Status.ANSWERED and not answer:
-        raise ValidationError({"answer": _("Write the answer for the resident.")})
+    discrepancy_report_answer_check(status=status, answer=answer)
+    stored = DiscrepancyReport.objects.select_for_update().get(pk=report.pk)
+    if stored.answered_at != report.answered_at:
+        # Another member of staff answered while this form was being sent.
+        raise ValidationError(
+            _("Someone else has just answered this report; nothing was changed.")
+        )
     report.status = status
     report.answer = answer
     if status == DiscrepancyReport.Status.ANSWERED:
@@ -255,8 +267,17 @@ def contact_change_request_decide(
 ) -> ContactChangeRequest:
     """Staff confirm a request (the new values are copied to the party) or
     reject it. Either way the resident sees the outcome."""
-    if change.status != ContactChangeRequest.Status.PENDING:
-        raise ValidationError(_("This request has already been handled."))
+    # Locked and read again: another member of staff may have decided it
+    # since ``change`` was loaded.
+    stored = ContactChangeRequest.objects.select_for_update().get(pk=change.pk)
+    pending = ContactChangeRequest.Status.PENDING
+    if change.status != pending or stored.status != pending:
+        raise ValidationError(
+            _(
+                "This request has already been handled (perhaps by someone "
+                "else just now); nothing was changed."
+            )
+        )
     if confirm:
         party = Party.objects.select_for_update().get(pk=change.party_id)
         updated = []

@@ -11,6 +11,7 @@ by ``members/wagtail_hooks.py``.
 from django import forms
 from django.contrib.admin import SimpleListFilter
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -24,6 +25,7 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectL
 
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.views import EditView
 
 from ledger import services as ledger_services
 from ledger.modeladmin import StaffModelAdmin
@@ -137,11 +139,38 @@ def review_edit_handler(*, heading, submitted, decision_fields, form_class):
     )
 
 
+class ServiceEditView(EditView):
+    """The edit screen whose form saves through a service: a ``ValidationError``
+    the service raises while saving (another member of staff decided the same
+    record a moment earlier) is shown on the form like any other error, and
+    nothing is changed (the service's transaction is rolled back)."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            self.instance.refresh_from_db()
+            form.add_error(None, self.errors_for(form, error))
+            return self.form_invalid(form)
+
+    @staticmethod
+    def errors_for(form, error):
+        """The errors of fields the form does not show go above the form."""
+        if not hasattr(error, "error_dict"):
+            return error
+        errors = {}
+        for name, messages in error.error_dict.items():
+            key = name if name in form.fields else NON_FIELD_ERRORS
+            errors.setdefault(key, []).extend(messages)
+        return errors
+
+
 class ResidentRecordAdmin(StaffModelAdmin):
     """A screen of records residents send: staff inspect them and decide on
     the pending ones."""
 
     inspect_view_enabled = True
+    edit_view_class = ServiceEditView
     permission_helper_class = PendingOnlyPermissionHelper
 
 
@@ -150,6 +179,19 @@ class ResidentRecordAdmin(StaffModelAdmin):
 
 class DiscrepancyReportForm(WagtailAdminModelForm):
     """Status and answer; answering records who answered and when."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        try:
+            services.discrepancy_report_answer_check(
+                status=cleaned_data.get("status"),
+                answer=cleaned_data.get("answer", ""),
+            )
+        except ValidationError as error:
+            # On the answer field, before the model's check constraint is
+            # validated (Django skips a constraint on a field with errors).
+            self.add_error(None, error)
+        return cleaned_data
 
     def save(self, commit=True):
         return services.discrepancy_report_answer(

@@ -66,3 +66,35 @@ def pytest_runtest_setup(item):
 
         ContentType.objects.clear_cache()
     return (yield)
+
+
+# --- Browser tests (see tests/browser_support.py) ---------------------------------
+
+
+@pytest.fixture
+def browser_data():
+    """What must be in the database before the browser starts: Playwright's
+    event loop makes Django refuse queries from the test's thread afterwards.
+    A browser test module overrides this fixture, naming its data fixtures."""
+    return None
+
+
+@pytest.fixture
+def browser(request):
+    """Debian's chromium under Playwright, started after ``browser_data``.
+    Skipped (failed with CI=true) without chromium or axe-core."""
+    from tests.browser_support import launched_chromium, require_chromium_and_axe
+
+    require_chromium_and_axe()
+    request.getfixturevalue("browser_data")
+    with launched_chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def artifacts():
+    """The git-ignored folder for screenshots and reports."""
+    from tests.browser_support import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -13,10 +13,7 @@ are skipped with the command that enables them.
 
 import datetime as dt
 import io
-import os
-import shutil
 from decimal import Decimal
-from pathlib import Path
 
 from django.core.management import call_command
 from django.utils import timezone
@@ -24,19 +21,8 @@ from django.utils import timezone
 import pytest
 
 from ledger.models import Meter, MeterReading, Party, Unit
+from tests.browser_support import serious_violations
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "artifacts"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 IDENTIFIER = "100001"
 FIRST_PASSWORD = "start1"
 NEW_PASSWORD = "Jesien2025x"
@@ -44,11 +30,6 @@ VIEWPORTS = {
     "desktop": {"width": 1280, "height": 900},
     "phone": {"width": 375, "height": 812},
 }
-ENABLE = (
-    "Browser tests need Debian's chromium and axe-core: "
-    "`apt-get install -y chromium` and `make install-test` (npm install)."
-)
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -99,32 +80,12 @@ def demo_server(live_server, settings, tmp_path):
 
 
 @pytest.fixture
-def browser(demo_server):
-    if not (Path(CHROMIUM).exists() and AXE.exists()):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"chromium or node_modules/axe-core is missing in CI. {ENABLE}")
-        pytest.skip(ENABLE)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+def browser_data(demo_server):
+    return demo_server
 
 
-def axe_problems(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("async () => (await axe.run()).violations")
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def test_resident_journey_on_desktop_and_phone(demo_server, browser):
+def test_resident_journey_on_desktop_and_phone(demo_server, browser, artifacts):
     base, plan = demo_server
-    ARTIFACTS.mkdir(exist_ok=True)
     password = FIRST_PASSWORD
     problems = {}
     for name, viewport in VIEWPORTS.items():
@@ -135,11 +96,11 @@ def test_resident_journey_on_desktop_and_phone(demo_server, browser):
 
         def shot(step, page=page, name=name):
             page.screenshot(
-                path=str(ARTIFACTS / f"area-{name}-{step}.png"), full_page=True
+                path=str(artifacts / f"area-{name}-{step}.png"), full_page=True
             )
 
         def check(step, page=page, name=name):
-            found = axe_problems(page)
+            found = serious_violations(page)
             if found:
                 problems[f"{name}/{step}"] = found
 

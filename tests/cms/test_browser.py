@@ -3,25 +3,12 @@ problem, and the keyboard reaches the skip link first (Playwright + Debian's
 chromium, as in shared/BROWSER-TESTS.md)."""
 
 import io
-import os
-import shutil
-from pathlib import Path
 
 import pytest
 
 from cms import demo
+from tests.browser_support import serious_violations
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PATHS = [
     "/",
     "/ogloszenia/",
@@ -50,22 +37,13 @@ def seeded_site(live_server, settings, tmp_path):
 
 
 @pytest.fixture
-def browser(seeded_site):
-    if not (Path(CHROMIUM).exists() and AXE.exists()):
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium or node_modules/axe-core is missing in CI")
-        pytest.skip("chromium or axe-core not installed (run make install-test)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+def browser_data(seeded_site):
+    return seeded_site
 
 
-def test_public_pages_have_no_serious_accessibility_violations(seeded_site, browser):
-    artifacts = ROOT / "artifacts"
-    artifacts.mkdir(exist_ok=True)
+def test_public_pages_have_no_serious_accessibility_violations(
+    seeded_site, browser, artifacts
+):
     context = browser.new_context(
         bypass_csp=True, viewport={"width": 390, "height": 844}
     )
@@ -73,13 +51,7 @@ def test_public_pages_have_no_serious_accessibility_violations(seeded_site, brow
     problems = {}
     for path in PATHS:
         page.goto(seeded_site + path)
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate("async () => (await axe.run()).violations")
-        serious = [
-            f"{v['id']}: {v['help']}"
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
+        serious = serious_violations(page)
         if serious:
             problems[path] = serious
         name = path.strip("/").replace("/", "_").replace("?", "_") or "home"

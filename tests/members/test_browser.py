@@ -1,11 +1,9 @@
 """The login and first-login flow in Debian's Chromium: works under the strict CSP
 and has no serious accessibility violations (axe-core)."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
+
+from tests.browser_support import serious_violations
 
 from .conftest import make_resident
 
@@ -16,17 +14,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.fixture
 def first_login_resident(transactional_db):
@@ -35,27 +22,8 @@ def first_login_resident(transactional_db):
 
 
 @pytest.fixture
-def browser(first_login_resident, live_server):
-    if not (shutil.which(CHROMIUM) and AXE.exists()):
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium and axe-core are required in CI")
-        pytest.skip("Chromium or axe-core not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-def serious_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("async () => (await axe.run()).violations")
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
+def browser_data(first_login_resident, live_server):
+    return first_login_resident
 
 
 def log_in(page, base_url):

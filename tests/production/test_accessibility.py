@@ -9,14 +9,12 @@
 
 import datetime as dt
 import json
-import os
-import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from tests.area.conftest import book_month, make_resident
+from tests.browser_support import axe_violations, serious
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,18 +22,6 @@ pytestmark = [
     pytest.mark.urls("tests.production.error_urls"),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 FIRST_PASSWORD = "start1"
 NEW_PASSWORD = "Jesien2026"
 FOCUSED = """() => {
@@ -76,17 +62,8 @@ def first_login_resident(django_user_model):
 
 
 @pytest.fixture
-def browser(first_login_resident, live_server):
-    if not (Path(CHROMIUM).exists() and AXE.exists()):
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium or node_modules/axe-core is missing in CI")
-        pytest.skip("chromium or axe-core not installed (make install-test)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+def browser_data(first_login_resident, live_server):
+    return first_login_resident
 
 
 def tab_to(page, wanted, walk: list, limit: int = 80) -> dict:
@@ -144,22 +121,16 @@ def test_keyboard_only_walk_from_login_to_the_ledger(
 
 
 def axe_counts(page) -> tuple[dict, list[str]]:
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("async () => (await axe.run()).violations")
+    violations = axe_violations(page)
     counts = {"critical": 0, "serious": 0, "moderate": 0, "minor": 0, "ids": []}
     for violation in violations:
         counts[violation["impact"]] += 1
         counts["ids"].append(violation["id"])
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-    return counts, serious
+    return counts, serious(violations)
 
 
 def test_axe_finds_no_serious_violation_on_member_and_error_pages(
-    browser, live_server, first_login_resident, capsys
+    browser, live_server, first_login_resident, artifacts, capsys
 ):
     user, unit = first_login_resident
     context = browser.new_context(bypass_csp=True)  # for the injected axe script
@@ -209,8 +180,7 @@ def test_axe_finds_no_serious_violation_on_member_and_error_pages(
     context.close()
 
     # Kept with the screenshots (artifacts/, git-ignored) for the record.
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "axe-report.json").write_text(json.dumps(report, indent=2))
+    (artifacts / "axe-report.json").write_text(json.dumps(report, indent=2))
     with capsys.disabled():
         print("\naxe-core violations by impact (critical/serious/moderate/minor):")
         for path, counts in report.items():

@@ -16,6 +16,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView
 
@@ -70,3 +71,18 @@ class StaffModelAdmin(ModelAdmin):
     #: Query-string lookups allowed besides the declared list filters, e.g. the
     #: ``?loan=`` a loan's page links to.
     extra_lookups = ()
+
+
+class ReadOnlyPermissionHelper(PermissionHelper):
+    """Records kept by the system (imported data, the audit trail): staff with
+    a permission on the model may list and inspect them; nobody creates,
+    edits or deletes them here."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False

@@ -17,14 +17,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.helpers.search import DjangoORMSearchHandler
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import InspectView
 
 from ledger import queries
 from ledger.formatting import format_money
-from ledger.modeladmin import StaffModelAdmin
+from ledger.modeladmin import ReadOnlyPermissionHelper, StaffModelAdmin
 from ledger.models import (
     Building,
     ChargeComponent,
@@ -44,20 +43,6 @@ from ledger.models import (
 )
 
 # --- Shared pieces --------------------------------------------------------------------
-
-
-class ReadOnlyPermissionHelper(PermissionHelper):
-    """Imported records: staff with any permission on the model may list and
-    inspect them; nobody creates, edits or deletes them here."""
-
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
 
 
 class LedgerModelAdmin(StaffModelAdmin):

@@ -7,10 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import modeladmin_register
 
-from ledger.modeladmin import StaffModelAdmin
+from ledger.modeladmin import ReadOnlyPermissionHelper, StaffModelAdmin
 
 from . import admin_views
 from .models import AuditEvent
@@ -105,7 +104,7 @@ def require_own_password_for_private_pages(page, request, serve_args, serve_kwar
     return None
 
 
-class ReadOnlyPermissionHelper(PermissionHelper):
+class AuditPermissionHelper(ReadOnlyPermissionHelper):
     """The audit trail can be read (``members.view_auditevent``), never changed,
     not even by a superuser."""
 
@@ -115,15 +114,6 @@ class ReadOnlyPermissionHelper(PermissionHelper):
     def user_can_inspect_obj(self, user, obj):
         return self.inspect_view_enabled and self.user_can_list(user)
 
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
-
 
 class AuditEventAdmin(StaffModelAdmin):
     model = AuditEvent
@@ -131,7 +121,7 @@ class AuditEventAdmin(StaffModelAdmin):
     menu_icon = "list-ul"
     menu_order = 910
     add_to_settings_menu = False
-    permission_helper_class = ReadOnlyPermissionHelper
+    permission_helper_class = AuditPermissionHelper
     inspect_view_enabled = True
     list_display = (
         "created_at",

@@ -139,6 +139,17 @@ def totp_device_confirm(*, device: TOTPDevice, token: str, request=None) -> bool
     return True
 
 
+def totp_enrolment_finish(*, device: TOTPDevice, token: str, request=None):
+    """Finish turning the authenticator app on (at a staff member's first
+    login or on a resident's security page): confirm ``device`` with ``token``
+    (audited either way) and issue the backup codes. Returns the codes to show
+    once, or ``None`` when the code is wrong. ``device`` is refreshed."""
+    if not totp_device_confirm(device=device, token=token, request=request):
+        return None
+    device.refresh_from_db()
+    return backup_codes_issue(device.user)
+
+
 @transaction.atomic
 def backup_codes_issue(user) -> list[str]:
     """Replace the user's backup codes with ten new ones (shown once)."""

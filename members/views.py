@@ -170,30 +170,46 @@ def login_enrol_view(request: HttpRequest) -> HttpResponse:
     device = otp.totp_device_for_enrolment(user)
     form = TOTPConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if otp.totp_device_confirm(
-            device=device, token=form.cleaned_data["code"], request=request
-        ):
-            device.refresh_from_db()
-            codes = otp.backup_codes_issue(user)
+        codes = _totp_enrolment_confirm(request, form, device)
+        if codes is not None:
             _complete_login(request, user, device)
-            return render(
-                request,
-                "members/backup_codes.html",
-                {"codes": codes, "continue_url": reverse("wagtailadmin_home")},
-            )
+            return _backup_codes_page(request, codes, reverse("wagtailadmin_home"))
         data["failures"] += 1
         request.session[PENDING_KEY] = data
         if data["failures"] >= MAX_CODE_FAILURES:
             return _restart(request, _("Too many wrong codes. Please log in again."))
+    return _totp_enrolment_page(request, "members/login_enrol.html", form, device)
+
+
+def _totp_enrolment_confirm(request, form, device) -> list[str] | None:
+    """The authenticator app's first code, from a valid ``TOTPConfirmForm``:
+    the backup codes to show once, or ``None`` with the error on the form."""
+    codes = otp.totp_enrolment_finish(
+        device=device, token=form.cleaned_data["code"], request=request
+    )
+    if codes is None:
         form.add_error("code", _("Incorrect code. Check the clock of your phone."))
+    return codes
+
+
+def _totp_enrolment_page(request, template: str, form, device) -> HttpResponse:
+    """The QR code and the key of ``device`` to scan, with the code form."""
     return render(
         request,
-        "members/login_enrol.html",
+        template,
         {
             "form": form,
             "qr": otp.qr_svg(otp.otpauth_uri(device)),
             "secret": otp.base32_key(device),
         },
+    )
+
+
+def _backup_codes_page(request, codes: list[str], continue_url: str) -> HttpResponse:
+    return render(
+        request,
+        "members/backup_codes.html",
+        {"codes": codes, "continue_url": continue_url},
     )
 
 
@@ -260,30 +276,14 @@ def security_totp_view(request: HttpRequest) -> HttpResponse:
     device = otp.totp_device_for_enrolment(user)
     form = TOTPConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if otp.totp_device_confirm(
-            device=device, token=form.cleaned_data["code"], request=request
-        ):
-            device.refresh_from_db()
-            codes = otp.backup_codes_issue(user)
+        codes = _totp_enrolment_confirm(request, form, device)
+        if codes is not None:
             user.otp_device = device
             otp_login(request, device)
             # Sessions elsewhere were opened without the second factor.
             sessions_end(user=user, keep_session_key=request.session.session_key)
-            return render(
-                request,
-                "members/backup_codes.html",
-                {"codes": codes, "continue_url": reverse("members:security")},
-            )
-        form.add_error("code", _("Incorrect code. Check the clock of your phone."))
-    return render(
-        request,
-        "members/security_totp.html",
-        {
-            "form": form,
-            "qr": otp.qr_svg(otp.otpauth_uri(device)),
-            "secret": otp.base32_key(device),
-        },
-    )
+            return _backup_codes_page(request, codes, reverse("members:security"))
+    return _totp_enrolment_page(request, "members/security_totp.html", form, device)
 
 
 @sensitive_post_parameters("password")

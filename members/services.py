@@ -171,22 +171,36 @@ def account_create(*, party: Party, registrar, request: HttpRequest | None = Non
         username=identifier_for_party(party),
         party=party,
         email=party.email,
-        must_change_password=True,
     )
+    password = _first_password_issue(
+        user=user,
+        registrar=registrar,
+        event=Event.ACCOUNT_CREATED,
+        reason="account_created",
+        request=request,
+    )
+    return user, password
+
+
+def _first_password_issue(
+    *, user, registrar, event, reason: str, request, update_fields=None
+) -> str:
+    """Give ``user`` a new first password, to be changed at the next login,
+    and audit ``event`` with the access letter that carries the password
+    (``reason`` says why it was issued). Returns the password for the letter."""
     password = first_password_generate(user)
     user.set_password(password)
-    user.save()
-    audit_record(
-        actor=registrar, event=Event.ACCOUNT_CREATED, target=user, request=request
-    )
+    user.must_change_password = True
+    user.save(update_fields=update_fields)
+    audit_record(actor=registrar, event=event, target=user, request=request)
     audit_record(
         actor=registrar,
         event=Event.LETTER_ISSUED,
         target=user,
         request=request,
-        reason="account_created",
+        reason=reason,
     )
-    return user, password
+    return password
 
 
 def _check_resident(user) -> None:
@@ -207,22 +221,16 @@ def account_password_reset(*, user, registrar, request: HttpRequest | None = Non
     _check_resident(user)
     if has_second_factor(user):
         devices_remove(user=user, actor=registrar, request=request)
-    password = first_password_generate(user)
-    user.set_password(password)
-    user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    password = _first_password_issue(
+        user=user,
+        registrar=registrar,
+        event=Event.PASSWORD_RESET,
+        reason="password_reset",
+        request=request,
+        update_fields=["password", "must_change_password", "password_changed_at"],
+    )
     sessions_end(user=user)
     AxesProxyHandler.reset_attempts(username=user.get_username())
-    audit_record(
-        actor=registrar, event=Event.PASSWORD_RESET, target=user, request=request
-    )
-    audit_record(
-        actor=registrar,
-        event=Event.LETTER_ISSUED,
-        target=user,
-        request=request,
-        reason="password_reset",
-    )
     return password
 
 

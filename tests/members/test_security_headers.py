@@ -116,6 +116,7 @@ def test_check_deploy_prints_no_warnings_with_production_settings():
         capture_output=True,
         text=True,
         check=False,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout

@@ -117,22 +117,28 @@ def meter_reading_submit(
     return reading
 
 
+def lock_pending(record, message: str) -> None:
+    """Lock ``record``'s row (inside the caller's transaction) and raise
+    ``ValidationError(message)`` unless it is still ``pending``, as loaded and
+    as stored: another member of staff may have decided it since ``record``
+    was loaded."""
+    stored = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    if not record.status == stored.status == "pending":
+        raise ValidationError(message)
+
+
 @transaction.atomic
 def meter_reading_review(
     *, reading: MeterReading, accept: bool, note: str = ""
 ) -> MeterReading:
     """Staff accept or reject a reading a resident submitted."""
-    # Locked and read again: another member of staff may have reviewed it
-    # since ``reading`` was loaded.
-    stored = MeterReading.objects.select_for_update().get(pk=reading.pk)
-    pending = MeterReading.Status.PENDING
-    if reading.status != pending or stored.status != pending:
-        raise ValidationError(
-            _(
-                "This reading has already been reviewed (perhaps by someone "
-                "else just now); nothing was changed."
-            )
-        )
+    lock_pending(
+        reading,
+        _(
+            "This reading has already been reviewed (perhaps by someone "
+            "else just now); nothing was changed."
+        ),
+    )
     reading.status = (
         MeterReading.Status.ACCEPTED if accept else MeterReading.Status.REJECTED
     )

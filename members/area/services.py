@@ -267,17 +267,13 @@ def contact_change_request_decide(
 ) -> ContactChangeRequest:
     """Staff confirm a request (the new values are copied to the party) or
     reject it. Either way the resident sees the outcome."""
-    # Locked and read again: another member of staff may have decided it
-    # since ``change`` was loaded.
-    stored = ContactChangeRequest.objects.select_for_update().get(pk=change.pk)
-    pending = ContactChangeRequest.Status.PENDING
-    if change.status != pending or stored.status != pending:
-        raise ValidationError(
-            _(
-                "This request has already been handled (perhaps by someone "
-                "else just now); nothing was changed."
-            )
-        )
+    ledger_services.lock_pending(
+        change,
+        _(
+            "This request has already been handled (perhaps by someone "
+            "else just now); nothing was changed."
+        ),
+    )
     if confirm:
         party = Party.objects.select_for_update().get(pk=change.party_id)
         updated = []

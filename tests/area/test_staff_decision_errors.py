@@ -37,18 +37,14 @@ def report(resident, unit):
     )
 
 
-def page_text(response) -> str:
-    assert response.status_code == 200, "the form should be shown again"
-    return response.content.decode()
-
-
 def test_answered_without_an_answer_is_refused_on_the_answer_field(
     staff_client, report
 ):
-    edit = reverse("members_discrepancyreport_modeladmin_edit", args=[report.pk])
-    response = staff_client.post(edit, {"status": "answered", "answer": "  "})
+    url = reverse("members_discrepancyreport_modeladmin_edit", args=[report.pk])
+    response = staff_client.post(url, {"status": "answered", "answer": "  "})
 
-    html = page_text(response)
+    assert response.status_code == 200, "the form should be shown again"
+    html = response.content.decode()
     assert response.context["form"].errors == {
         "answer": ["Wpisz odpowiedź dla mieszkańca."]
     }
@@ -58,16 +54,24 @@ def test_answered_without_an_answer_is_refused_on_the_answer_field(
     assert (report.status, report.answer, report.answered_at) == ("new", "", None)
 
 
-def race(monkeypatch, module, name, first):
-    """Make ``module.name`` run ``first`` (another member of staff deciding
-    the same record, committed) just before the real service runs."""
+def race(monkeypatch, module, name, **first):
+    """Make ``module.name`` first run with ``first`` (another member of staff
+    deciding the same record, from their own copy) just before the real call."""
     service = getattr(module, name)
 
     def raced(**kwargs):
-        first(service)
+        service(**first)
         return service(**kwargs)
 
     monkeypatch.setattr(module, name, raced)
+
+
+def edit(client, model: str, pk: int, data: dict) -> str:
+    """Send the admin edit form; the page shown again, as text."""
+    url = reverse(f"members_{model}_modeladmin_edit", args=[pk])
+    response = client.post(url, data)
+    assert response.status_code == 200, "the form should be shown again"
+    return response.content.decode()
 
 
 def test_a_report_answered_by_someone_else_meanwhile_is_not_overwritten(
@@ -77,20 +81,21 @@ def test_a_report_answered_by_someone_else_meanwhile_is_not_overwritten(
         monkeypatch,
         services,
         "discrepancy_report_answer",
-        lambda service: service(
-            report=DiscrepancyReport.objects.get(pk=report.pk),
-            staff_user=other_staff,
-            status="answered",
-            answer="Odpowiedź kolegi.",
-        ),
+        report=DiscrepancyReport.objects.get(pk=report.pk),
+        staff_user=other_staff,
+        status="answered",
+        answer="Odpowiedź kolegi.",
     )
-    edit = reverse("members_discrepancyreport_modeladmin_edit", args=[report.pk])
-    response = staff_client.post(edit, {"status": "answered", "answer": "Moja."})
+    html = edit(
+        staff_client,
+        "discrepancyreport",
+        report.pk,
+        {"status": "answered", "answer": "Moja."},
+    )
 
-    assert "Ktoś inny przed chwilą odpowiedział na to zgłoszenie" in page_text(response)
+    assert "Ktoś inny przed chwilą odpowiedział na to zgłoszenie" in html
     report.refresh_from_db()
-    assert report.answer == "Odpowiedź kolegi."
-    assert report.answered_by == other_staff
+    assert (report.answer, report.answered_by) == ("Odpowiedź kolegi.", other_staff)
 
 
 def test_a_contact_change_decided_by_someone_else_meanwhile_is_left_alone(
@@ -104,22 +109,26 @@ def test_a_contact_change_decided_by_someone_else_meanwhile_is_left_alone(
         monkeypatch,
         services,
         "contact_change_request_decide",
-        lambda service: service(
-            change=ContactChangeRequest.objects.get(pk=change.pk),
-            staff_user=other_staff,
-            confirm=False,
-            note="Odrzucone przez kolegę.",
-        ),
+        change=ContactChangeRequest.objects.get(pk=change.pk),
+        staff_user=other_staff,
+        confirm=False,
+        note="Odrzucone przez kolegę.",
     )
-    edit = reverse("members_contactchangerequest_modeladmin_edit", args=[change.pk])
-    response = staff_client.post(edit, {"decision": "confirm", "staff_note": "OK"})
+    html = edit(
+        staff_client,
+        "contactchangerequest",
+        change.pk,
+        {"decision": "confirm", "staff_note": "OK"},
+    )
 
-    assert "Ta prośba została już rozpatrzona" in page_text(response)
+    assert "Ta prośba została już rozpatrzona" in html
     change.refresh_from_db()
+    assert (change.status, change.confirmed_by, change.staff_note) == (
+        ContactChangeRequest.Status.REJECTED,
+        other_staff,
+        "Odrzucone przez kolegę.",
+    )
     resident.party.refresh_from_db()
-    assert change.status == ContactChangeRequest.Status.REJECTED
-    assert change.confirmed_by == other_staff
-    assert change.staff_note == "Odrzucone przez kolegę."
     assert resident.party.phone == phone_before
 
 
@@ -137,16 +146,17 @@ def test_a_reading_reviewed_by_someone_else_meanwhile_is_left_alone(
         monkeypatch,
         ledger_services,
         "meter_reading_review",
-        lambda service: service(
-            reading=MeterReading.objects.get(pk=reading.pk),
-            accept=False,
-            note="Nieczytelne.",
-        ),
+        reading=MeterReading.objects.get(pk=reading.pk),
+        accept=False,
+        note="Nieczytelne.",
     )
-    edit = reverse("members_residentmeterreading_modeladmin_edit", args=[reading.pk])
-    response = staff_client.post(edit, {"decision": "accept", "review_note": "OK"})
+    html = edit(
+        staff_client,
+        "residentmeterreading",
+        reading.pk,
+        {"decision": "accept", "review_note": "OK"},
+    )
 
-    assert "Ten odczyt został już rozpatrzony" in page_text(response)
+    assert "Ten odczyt został już rozpatrzony" in html
     reading.refresh_from_db()
-    assert reading.status == MeterReading.Status.REJECTED
-    assert reading.review_note == "Nieczytelne."
+    assert (reading.status, reading.review_note) == ("rejected", "Nieczytelne.")

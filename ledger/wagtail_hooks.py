@@ -29,6 +29,7 @@ from wagtail_modeladmin.views import IndexView, InspectView
 
 from ledger import queries
 from ledger.formatting import format_money
+from ledger.imports.liveness import mark_interrupted
 from ledger.models import (
     Building,
     ChargeComponent,
@@ -651,8 +652,27 @@ class MeterReadingAdmin(LedgerModelAdmin):
 # --- Imports --------------------------------------------------------------------------
 
 
+class MarkInterruptedMixin:
+    """Before showing imports, mark the ones whose process is gone
+    (ledger.imports.liveness), so nothing shows "running" forever."""
+
+    def dispatch(self, request, *args, **kwargs):
+        mark_interrupted()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DataImportIndexView(MarkInterruptedMixin, FilteredIndexView):
+    pass
+
+
+class DataImportInspectView(MarkInterruptedMixin, InspectView):
+    pass
+
+
 class DataImportAdmin(LedgerModelAdmin):
     model = DataImport
+    index_view_class = DataImportIndexView
+    inspect_view_class = DataImportInspectView
     menu_label = gettext_lazy("Imports")
     menu_icon = "upload"
     permission_helper_class = ReadOnlyPermissionHelper

@@ -228,6 +228,11 @@ IOK_LOGIN_LOG_RETENTION_DAYS = int(
 # Calendar years of ledger kept, the current one included.
 IOK_LEDGER_RETENTION_YEARS = int(os.environ.get("IOK_LEDGER_RETENTION_YEARS", "6"))
 
+# Imports: on PostgreSQL a "running" import whose liveness lock is free is marked
+# interrupted at once; without such locks (SQLite, development) after this many
+# minutes without a heartbeat (ledger/imports/liveness.py).
+IOK_IMPORT_STALE_MINUTES = int(os.environ.get("IOK_IMPORT_STALE_MINUTES", "60"))
+
 # --- Internationalisation: Polish first, English available ----------------------
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]

@@ -44,7 +44,7 @@ STORAGES = {
 # there are several app servers) or an S3-compatible bucket (django-storages). The
 # bucket is private: documents, residents' attachments and import files are always
 # streamed by Django views that check who asks (WAGTAILDOCS_SERVE_METHOD stays
-# "serve_view"); no page ever links to the bucket itself.
+# "serve_view"), image renditions by cms.media; no page ever links to the bucket.
 MEDIA_STORAGE = os.environ.get(
     "MEDIA_STORAGE", "s3" if os.environ.get("AWS_STORAGE_BUCKET_NAME") else "filesystem"
 )
@@ -68,13 +68,14 @@ if MEDIA_STORAGE == "s3":
         # Two uploads with the same name get two objects, as on the local disk.
         "file_overwrite": False,
     }
+    # Its url() is MEDIA_URL + name: pages link to the portal, never the bucket.
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "cms.storage_s3.PrivateS3Storage",
         "OPTIONS": {**_s3, "location": "media"},
     }
     # Residents' uploads (members.area_models.private_storage).
     STORAGES["private"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "cms.storage_s3.UnlinkedS3Storage",
         "OPTIONS": {**_s3, "location": "private"},
     }
     if WAGTAILDOCS_SERVE_METHOD != "serve_view":  # noqa: F405

@@ -259,3 +259,38 @@ def test_documents_in_the_bucket_are_streamed_by_django_with_privacy(
     allowed = member.get(b.url + private.url)
     assert allowed.status_code == 200
     assert allowed.content == private_body
+
+
+def test_image_renditions_come_from_the_bucket_through_the_portal(s3_setup):
+    from cms.storage_s3 import PrivateS3Storage, UnlinkedS3Storage
+
+    s3, a, b, _disk = s3_setup
+    body = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    client = s3.client()
+    client.put_object(Bucket=BUCKET, Key="media/images/dach.max-800x600.png", Body=body)
+    client.put_object(Bucket=BUCKET, Key="media/imports/ksiegi.csv", Body=b"x;y\n")
+
+    got = HttpClient().get(b.url + "/media/images/dach.max-800x600.png")
+    assert got.status_code == 200
+    assert got.content == body
+    assert got.headers["Content-Type"] == "image/png"
+    # Only renditions: an import file in the same bucket is never served.
+    assert HttpClient().get(a.url + "/media/imports/ksiegi.csv").status_code == 404
+    assert (
+        HttpClient().get(a.url + "/media/images/../imports/ksiegi.csv").status_code
+        == 404
+    )
+
+    # What pages link to: the portal's own /media/ path, never the bucket.
+    options = {
+        "bucket_name": BUCKET,
+        "endpoint_url": s3.url,
+        "access_key": "testing",
+        "secret_key": "testing",
+        "location": "media",
+    }
+    assert PrivateS3Storage(**options).url("images/dach.max-800x600.png") == (
+        "/media/images/dach.max-800x600.png"
+    )
+    with pytest.raises(ValueError):
+        UnlinkedS3Storage(**options).url("reports/2026/11/x.pdf")

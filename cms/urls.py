@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import media as cms_media
 from cms import views as cms_views
 from cms.health import healthz
 
@@ -24,6 +25,13 @@ urlpatterns = [
         name="community-notices",
     ),
     path("", include("members.urls")),
+    # Public image renditions from the media storage (disk or bucket); nothing
+    # else under MEDIA_URL is ever served.
+    path(
+        settings.MEDIA_URL.lstrip("/") + "images/<path:name>",
+        cms_media.image_rendition,
+        name="image-rendition",
+    ),
 ]
 
 if settings.DEBUG:

@@ -11,7 +11,7 @@ from django.utils import translation
 from django_tasks import task
 
 from ledger.imports.services import Period, data_import_run
-from ledger.imports.storage import upload_path
+from ledger.imports.storage import local_copy
 from ledger.models import DataImport
 
 
@@ -29,10 +29,10 @@ def run_import(
     """Import (or dry-run) an uploaded file into the DataImport row prepared for
     it by the admin screen; the row shows progress, counts and errors."""
     data_import = DataImport.objects.get(pk=data_import_id)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE), local_copy(stored_name) as path:
         result = data_import_run(
             kind=kind,
-            path=upload_path(stored_name),
+            path=path,
             file_name=data_import.file_name,
             source=source,
             dry_run=dry_run,

@@ -23,7 +23,12 @@ from wagtail_modeladmin.views import InspectView
 
 from ledger import queries
 from ledger.formatting import format_money
-from ledger.modeladmin import ReadOnlyPermissionHelper, StaffModelAdmin
+from ledger.imports.liveness import mark_interrupted
+from ledger.modeladmin import (
+    DeclaredFiltersIndexView,
+    ReadOnlyPermissionHelper,
+    StaffModelAdmin,
+)
 from ledger.models import (
     Building,
     ChargeComponent,
@@ -611,8 +616,27 @@ class MeterReadingAdmin(LedgerModelAdmin):
 # --- Imports --------------------------------------------------------------------------
 
 
+class MarkInterruptedMixin:
+    """Before showing imports, mark the ones whose process is gone
+    (ledger.imports.liveness), so nothing shows "running" forever."""
+
+    def dispatch(self, request, *args, **kwargs):
+        mark_interrupted()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DataImportIndexView(MarkInterruptedMixin, DeclaredFiltersIndexView):
+    pass
+
+
+class DataImportInspectView(MarkInterruptedMixin, InspectView):
+    pass
+
+
 class DataImportAdmin(LedgerModelAdmin):
     model = DataImport
+    index_view_class = DataImportIndexView
+    inspect_view_class = DataImportInspectView
     menu_label = gettext_lazy("Imports")
     menu_icon = "upload"
     permission_helper_class = ReadOnlyPermissionHelper

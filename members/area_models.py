@@ -21,6 +21,7 @@ __all__ = [
     "ContactChangeRequest",
     "DiscrepancyReport",
     "PrivateStorage",
+    "private_storage",
     "ResidentMeterReading",
     "RulesAcknowledgement",
 ]
@@ -53,6 +54,17 @@ class PrivateStorage(SafeFileSystemStorage):
 
     def __hash__(self):
         return hash(PrivateStorage)
+
+
+def private_storage():
+    """Where residents' uploads are kept: ``STORAGES["private"]`` when the
+    settings define it (a private S3 bucket, cms/settings/production.py), else
+    the local PrivateStorage folder."""
+    from django.core.files.storage import storages
+
+    if "private" in settings.STORAGES:
+        return storages["private"]
+    return PrivateStorage()
 
 
 def report_attachment_path(instance, filename: str) -> str:
@@ -95,7 +107,7 @@ class DiscrepancyReport(models.Model):
     message = models.TextField(_("message"), max_length=4000)
     attachment = models.FileField(
         _("attachment"),
-        storage=PrivateStorage(),
+        storage=private_storage,
         upload_to=report_attachment_path,
         max_length=200,
         blank=True,

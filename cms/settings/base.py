@@ -227,6 +227,23 @@ IOK_LOGIN_LOG_RETENTION_DAYS = int(
 )
 # Calendar years of ledger kept, the current one included.
 IOK_LEDGER_RETENTION_YEARS = int(os.environ.get("IOK_LEDGER_RETENTION_YEARS", "6"))
+# Years after a former resident's last right to a unit (and last membership)
+# ended before their login and personal data go; also for ended memberships.
+IOK_FORMER_RESIDENT_RETENTION_YEARS = int(
+    os.environ.get("IOK_FORMER_RESIDENT_RETENTION_YEARS", "3")
+)
+# Days an answered discrepancy report (with its attachment) or a handled
+# contact-change request is kept.
+IOK_REQUEST_RETENTION_DAYS = int(os.environ.get("IOK_REQUEST_RETENTION_DAYS", "1095"))
+# Days an uploaded import file is kept.
+IOK_IMPORT_FILE_RETENTION_DAYS = int(
+    os.environ.get("IOK_IMPORT_FILE_RETENTION_DAYS", "90")
+)
+
+# Imports: on PostgreSQL a "running" import whose liveness lock is free is marked
+# interrupted at once; without such locks (SQLite, development) after this many
+# minutes without a heartbeat (ledger/imports/liveness.py).
+IOK_IMPORT_STALE_MINUTES = int(os.environ.get("IOK_IMPORT_STALE_MINUTES", "60"))
 
 # --- Internationalisation: Polish first, English available ----------------------
 LANGUAGE_CODE = "pl"

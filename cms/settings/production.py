@@ -40,6 +40,49 @@ STORAGES = {
     },
 }
 
+# Media: the local disk (MEDIA_ROOT and IOK_PRIVATE_MEDIA_ROOT, a shared volume when
+# there are several app servers) or an S3-compatible bucket (django-storages). The
+# bucket is private: documents, residents' attachments and import files are always
+# streamed by Django views that check who asks (WAGTAILDOCS_SERVE_METHOD stays
+# "serve_view"), image renditions by cms.media; no page ever links to the bucket.
+MEDIA_STORAGE = os.environ.get(
+    "MEDIA_STORAGE", "s3" if os.environ.get("AWS_STORAGE_BUCKET_NAME") else "filesystem"
+)
+if MEDIA_STORAGE == "s3":
+    _s3 = {
+        "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        # Empty: boto3 finds credentials itself (instance role, ~/.aws).
+        "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+        "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+        "signature_version": "s3v4",
+        # Objects are private; a bucket with ACLs disabled (object ownership
+        # "bucket owner enforced") takes AWS_DEFAULT_ACL="" and a private policy.
+        "default_acl": os.environ.get("AWS_DEFAULT_ACL", "private") or None,
+        # Any URL the storage does make is signed and short-lived, never public.
+        "querystring_auth": True,
+        "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "300")),
+        "custom_domain": None,
+        # Two uploads with the same name get two objects, as on the local disk.
+        "file_overwrite": False,
+    }
+    # Its url() is MEDIA_URL + name: pages link to the portal, never the bucket.
+    STORAGES["default"] = {
+        "BACKEND": "cms.storage_s3.PrivateS3Storage",
+        "OPTIONS": {**_s3, "location": "media"},
+    }
+    # Residents' uploads (members.area_models.private_storage).
+    STORAGES["private"] = {
+        "BACKEND": "cms.storage_s3.UnlinkedS3Storage",
+        "OPTIONS": {**_s3, "location": "private"},
+    }
+    if WAGTAILDOCS_SERVE_METHOD != "serve_view":  # noqa: F405
+        raise RuntimeError("documents in the bucket must be served by Django")
+elif MEDIA_STORAGE != "filesystem":
+    raise RuntimeError("MEDIA_STORAGE must be 'filesystem' or 's3'")
+
 # One JSON object per log line on stdout.
 LOGGING["handlers"]["console"]["formatter"] = os.environ.get("LOG_FORMAT", "json")  # noqa: F405
 

@@ -21,6 +21,7 @@ from ledger.roles import ACCOUNTANTS
 from ledger.tasks import run_import
 
 from .forms import UploadForm
+from .liveness import mark_interrupted
 from .services import previous_import
 from .specs import KINDS
 from .storage import store_upload
@@ -59,6 +60,7 @@ def _enqueue(data_import: DataImport, options: dict, *, dry_run: bool) -> None:
 @never_cache
 def upload(request):
     _authorise(request)
+    mark_interrupted()
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -107,6 +109,7 @@ def upload(request):
 @never_cache
 def status(request, pk: int):
     _authorise(request)
+    mark_interrupted()
     data_import = get_object_or_404(DataImport, pk=pk)
     problems = data_import.errors or []
     errors = [p for p in problems if not p.get("warning")]

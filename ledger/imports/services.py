@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from ledger.models import DataImport
 
-from . import specs
+from . import liveness, specs
 from .parsing import (
     DEFAULT_ERROR_CAP,
     FileInfo,
@@ -176,11 +176,14 @@ def choose_writer(engine: str | None) -> type[Writer]:
 
 
 class ProgressRecorder:
-    """Writes DataImport.progress while the import transaction is still open.
+    """Writes DataImport status and progress while the import transaction is
+    still open.
 
-    The import's own transaction would hide the number until the end, so on
-    PostgreSQL a second, autocommit connection writes it (at most once a second).
-    Elsewhere progress is reported only to the caller's callback.
+    The import's own transaction would hide them until the end, so on
+    PostgreSQL a second, autocommit connection writes "running" once the run
+    holds its liveness lock, then the progress (at most once a second), each
+    with ``updated_at`` as a heartbeat. Elsewhere progress is reported only to
+    the caller's callback.
     """
 
     def __init__(self, data_import_id: int | None, callback: Callable | None):
@@ -190,23 +193,48 @@ class ProgressRecorder:
         self.enabled = data_import_id is not None and connection.vendor == "postgresql"
         self.last = time.monotonic()
 
+    def _side_execute(self, sql: str, params: list, lock_timeout: str) -> None:
+        if self.side is None:
+            self.side = connections.create_connection("default")
+        with self.side.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = '{lock_timeout}'")
+            cursor.execute(sql, params)
+
+    def running(self, started_at: dt.datetime) -> None:
+        """Show the run as "running", once it holds its liveness lock
+        (ledger.imports.liveness): a "running" row without a lock is a dead run."""
+        if not self.enabled:
+            return
+        try:
+            self._side_execute(
+                "UPDATE ledger_dataimport SET status = %s, started_at = %s, "
+                "updated_at = %s WHERE id = %s",
+                [
+                    DataImport.Status.RUNNING,
+                    started_at,
+                    timezone.now(),
+                    self.data_import_id,
+                ],
+                "5s",
+            )
+        except DatabaseError:  # the outcome is still recorded at the end
+            logger.warning("could not mark import as running", exc_info=True)
+
     def __call__(self, rows: int, bytes_read: int, total_bytes: int) -> None:
         if self.callback is not None:
             self.callback(rows, bytes_read, total_bytes)
         now = time.monotonic()
-        # Small files finish before anyone looks: no second connection for them.
         if not self.enabled or now - self.last < PROGRESS_SECONDS:
             return
         self.last = now
-        if self.side is None:
-            self.side = connections.create_connection("default")
         try:
-            with self.side.cursor() as cursor:
-                cursor.execute("SET lock_timeout = '200ms'")
-                cursor.execute(
-                    "UPDATE ledger_dataimport SET progress = %s WHERE id = %s",
-                    [rows, self.data_import_id],
-                )
+            # The progress is also the run's heartbeat (updated_at).
+            self._side_execute(
+                "UPDATE ledger_dataimport SET progress = %s, updated_at = %s "
+                "WHERE id = %s",
+                [rows, timezone.now(), self.data_import_id],
+                "200ms",
+            )
         except DatabaseError:  # progress is a courtesy, never a reason to fail
             logger.warning("could not record import progress", exc_info=True)
 
@@ -256,13 +284,20 @@ def data_import_run(
     if prior is not None:
         return _already_imported(result, prior, data_import, dry_run, started)
 
+    # Runs that died before (killed, out of memory) are marked "interrupted".
+    liveness.mark_interrupted()
     now = timezone.now()
     if data_import is None:
         data_import = DataImport(kind=spec.data_kind, file_name=file_name[:255])
     data_import.kind = spec.data_kind
     data_import.source = source
     data_import.checksum = checksum
-    data_import.status = DataImport.Status.RUNNING
+    # With liveness locks the row turns "running" only once the lock is held.
+    data_import.status = (
+        DataImport.Status.PENDING
+        if liveness.holds_locks()
+        else DataImport.Status.RUNNING
+    )
     data_import.started_at = now
     if user is not None and user.is_authenticated:
         data_import.started_by = user
@@ -274,6 +309,8 @@ def data_import_run(
     recorder = ProgressRecorder(data_import.pk, progress)
     try:
         with transaction.atomic():
+            liveness.hold(data_import.pk)
+            recorder.running(now)
             _run(
                 spec,
                 path,

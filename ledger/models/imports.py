@@ -31,6 +31,7 @@ class DataImport(TimeStampedModel):
         RUNNING = "running", _("running")
         SUCCEEDED = "succeeded", _("succeeded")
         FAILED = "failed", _("failed")
+        INTERRUPTED = "interrupted", _("interrupted")
         DRY_RUN = "dry_run", _("dry run")
 
     source = models.CharField(_("source system"), max_length=50, default="fk")

@@ -1,13 +1,16 @@
 """Fixtures for the import tests: sample files, a database fingerprint, staff."""
 
+import contextlib
 import hashlib
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.db import connection, connections
 
 import pytest
 
+from ledger.imports.liveness import LIVENESS_CLASS
 from ledger.imports.services import data_import_run
 from ledger.models import DataImport
 
@@ -105,3 +108,22 @@ def staff_client(client, django_user_model):
     session.save()
     client.user = user
     return client
+
+
+@contextlib.contextmanager
+def import_alive(pk: int):
+    """Act as the live process of import ``pk``: on PostgreSQL hold its liveness
+    lock from another session (ledger.imports.liveness); elsewhere the
+    heartbeat decides and nothing needs holding."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    holder = connections.create_connection("default")
+    try:
+        holder.set_autocommit(False)
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LIVENESS_CLASS, pk])
+        yield
+    finally:
+        holder.rollback()
+        holder.close()

@@ -10,7 +10,7 @@ from ledger.models import DataImport, LedgerEntry
 from ledger.roles import ACCOUNTANTS, REGISTRARS
 from tests.conftest import log_in_verified_staff
 
-from .conftest import SAMPLES, fingerprint
+from .conftest import SAMPLES, fingerprint, import_alive
 
 UPLOAD = "/admin/ledger-imports/"
 
@@ -136,7 +136,10 @@ def test_running_import_page_refreshes_and_shows_progress(staff_client):
         rows_total=1_000_000,
         progress=400_000,
     )
-    html = staff_client.get(reverse("ledger_imports:status", args=[running.pk])).content
+    with import_alive(running.pk):
+        html = staff_client.get(
+            reverse("ledger_imports:status", args=[running.pk])
+        ).content
     html = html.decode()
     assert '<meta http-equiv="refresh" content="3">' in html
     assert '<progress max="100" value="40">' in html

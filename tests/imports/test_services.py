@@ -8,6 +8,7 @@ from django.utils import translation
 
 import pytest
 
+from ledger.imports.liveness import LIVENESS_CLASS
 from ledger.imports.services import Period, data_import_run
 from ledger.models import (
     DataImport,
@@ -383,6 +384,7 @@ def test_progress_is_visible_to_others_while_the_import_runs(monkeypatch, write_
     seen = []
 
     locks = []
+    alive = []
 
     def look(rows_done, _bytes, _total):
         with observer.cursor() as cursor:
@@ -390,6 +392,15 @@ def test_progress_is_visible_to_others_while_the_import_runs(monkeypatch, write_
                 "SELECT max(progress) FROM ledger_dataimport WHERE kind = 'ledger'"
             )
             seen.append(cursor.fetchone()[0])
+            # Shown "running" to others, and holding its own liveness lock, so
+            # a check from another session cannot mark it interrupted.
+            cursor.execute(
+                "SELECT status, pg_try_advisory_lock(%s, id::int4) "
+                "FROM ledger_dataimport "
+                "WHERE kind = 'ledger' AND status <> 'succeeded'",
+                [LIVENESS_CLASS],
+            )
+            alive.append(cursor.fetchone())
             # One import at a time: the run holds the imports' advisory lock.
             cursor.execute(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
@@ -403,4 +414,5 @@ def test_progress_is_visible_to_others_while_the_import_runs(monkeypatch, write_
         observer.close()
     assert result.inserted == 60
     assert max(seen) >= 40  # written by the side connection, seen before commit
+    assert set(alive) == {("running", False)}
     assert min(locks) >= 1

@@ -1,7 +1,8 @@
 """Run the app the way production does, for the multi-server and fault tests.
 
 ``AppServer`` starts gunicorn with ``cms.settings.production`` on one of this
-project's test ports (8107–8112) and stops it by its own process group.
+project's test ports (8107–8112, or ``IOK_TEST_PORTS``) and stops it by its own
+process group.
 ``HttpClient`` is a small HTTP client that keeps cookies itself: production
 cookies are ``__Host-``/Secure, which a real browser (and ``requests``' cookie
 jar) would refuse to send over plain http://127.0.0.1. The settings are NOT
@@ -27,7 +28,16 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-PORTS = range(8107, 8113)
+
+
+def _ports() -> range:
+    """The test ports: 8107-8112, or IOK_TEST_PORTS="first-last" when several
+    runs share a machine."""
+    first, _sep, last = os.environ.get("IOK_TEST_PORTS", "8107-8112").partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
+PORTS = _ports()
 SECRET_KEY = "production-test-key-" + "x" * 40
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

@@ -1,6 +1,7 @@
 """An import killed half-way (SIGKILL, as by the OOM killer or a power cut of
 the worker) leaves the ledger exactly as it was: the checksums of every ledger
-table are the same before and after, and the next import runs normally.
+table are the same before and after, its DataImport row ends "interrupted"
+(not "running" forever) and the next import runs normally.
 
 ``manage.py import_data`` runs in a subprocess against the PostgreSQL test
 database (the COPY path) on a generated file large enough to take seconds; it
@@ -183,7 +184,13 @@ def test_import_killed_half_way_leaves_the_ledger_as_it_was(tmp_path, capsys):
     assert process.returncode == -signal.SIGKILL
     assert after == before
 
-    # The advisory lock went with the killed session: the next import runs.
+    # Nobody has looked yet: the row still says "running", its lock is gone.
+    killed = DataImport.objects.get(file_name="ledger.csv")
+    assert killed.status == DataImport.Status.RUNNING
+    assert killed.progress > 0  # the heartbeat was written as the import read
+
+    # The advisory lock went with the killed session: the next import runs,
+    # and first marks the dead one interrupted.
     small = tmp_path / "small.csv"
     small.write_text(
         HEADER + "KF-000000001;L00001;2025-02-01;2025-02;;charge;FR;12,34;;N/1;x\n"
@@ -193,3 +200,8 @@ def test_import_killed_half_way_leaves_the_ledger_as_it_was(tmp_path, capsys):
     assert LedgerEntry.objects.get(external_id="KF-000000001").amount == Decimal(
         "-12.34"
     )
+    killed.refresh_from_db()
+    assert killed.status == DataImport.Status.INTERRUPTED
+    assert killed.finished_at is not None
+    assert killed.errors[0]["message"].startswith("Import przerwany")
+    assert DataImport.objects.get(file_name="small.csv").status == "succeeded"

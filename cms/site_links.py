@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -120,6 +121,19 @@ def cached_site_links() -> SiteLinks:
     return SiteLinks(**cached) if cached is not None else SiteLinks()
 
 
+#: Template fragments drawn only from the links (``{% cache %}`` names).
+FRAGMENTS = ("site_footer", "area_footer")
+
+
 def clear_site_links_cache(**kwargs) -> None:
-    """Signal receiver: forget the cached links after any relevant change."""
-    cache.delete_many([_cache_key(code) for code, _name in settings.LANGUAGES])
+    """Signal receiver: forget the cached links, and the page fragments drawn
+    from them, after any relevant change."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    cache.delete_many(
+        [_cache_key(code) for code in languages]
+        + [
+            make_template_fragment_key(fragment, [code])
+            for fragment in FRAGMENTS
+            for code in languages
+        ]
+    )

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils.formats import get_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ledger.models import LedgerEntry
@@ -42,6 +43,25 @@ def money_formatter():
     return money
 
 
+# Rendered filter selects by (language, field, choices key, selected value):
+# the same few dozen on every ledger page. Bounded: cleared when it grows.
+_SELECTS: dict[tuple, SafeString] = {}
+_SELECTS_MAX = 2048
+
+
+def cached_select_html(field, selected, *, choices_key) -> SafeString:
+    """``select_html`` for a form field, kept per language, field, choices
+    (``choices_key`` stands for them: equal keys, equal choices) and selected
+    value, so a ledger page does not translate and escape every option."""
+    key = (get_language(), field.html_name, choices_key, str(selected))
+    html = _SELECTS.get(key)
+    if html is None:
+        if len(_SELECTS) >= _SELECTS_MAX:
+            _SELECTS.clear()
+        html = _SELECTS[key] = select_html(field, field.field.choices, selected)
+    return html
+
+
 def select_html(field, choices, selected) -> SafeString:
     """A ``<select>`` for one of the filter form's fields, without the
     template engine (Django renders each option through a template)."""
@@ -63,13 +83,27 @@ def _day(value) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
-def _pairs(entry, format_money) -> str:
+class _Texts:
+    """The translated phrases of the statement's rows, looked up once per
+    page rather than once per row."""
+
+    def __init__(self):
+        self.kinds = {
+            value: str(label).capitalize() for value, label in LedgerEntry.Kind.choices
+        }
+        self.settled_charge = _("settled the charge of %(date)s (%(what)s): %(amount)s")
+        self.settled_by = _("settled by the payment of %(date)s: %(amount)s")
+        self.period = _("for %(period)s")
+        self.due = _("due %(due)s")
+
+
+def _pairs(entry, format_money, texts: _Texts) -> str:
     pairs = entry.pairs
     if not pairs:
         return ""
     if entry.kind == LedgerEntry.Kind.PAYMENT:
-        texts = [
-            _("settled the charge of %(date)s (%(what)s): %(amount)s")
+        items = [
+            texts.settled_charge
             % {
                 "date": _day(pair.other.booking_date),
                 "what": pair.other.label,
@@ -78,24 +112,27 @@ def _pairs(entry, format_money) -> str:
             for pair in pairs
         ]
     else:
-        texts = [
-            _("settled by the payment of %(date)s: %(amount)s")
+        items = [
+            texts.settled_by
             % {
                 "date": _day(pair.other.booking_date),
                 "amount": format_money(pair.amount),
             }
             for pair in pairs
         ]
-    items = "".join(f"<li>{escape(text)}</li>" for text in texts)
-    return f'<ul class="pairing">{items}</ul>'
+    return (
+        '<ul class="pairing">'
+        + "".join(f"<li>{escape(item)}</li>" for item in items)
+        + "</ul>"
+    )
 
 
-def _details(entry) -> str:
+def _details(entry, texts: _Texts) -> str:
     parts = []
     if entry.kind == LedgerEntry.Kind.CHARGE:
-        inner = _("for %(period)s") % {"period": entry.period.strftime("%m.%Y")}
+        inner = texts.period % {"period": entry.period.strftime("%m.%Y")}
         if entry.due_date:
-            inner += ", " + _("due %(due)s") % {"due": _day(entry.due_date)}
+            inner += ", " + texts.due % {"due": _day(entry.due_date)}
         parts.append(f"({inner})")
     if entry.document_number:
         parts.append(entry.document_number)
@@ -109,9 +146,8 @@ def statement_rows(ledger) -> SafeString:
     includes/statement_table.html for the columns). Every text from the data
     goes through ``escape``."""
     format_money = money_formatter()
-    kinds = {
-        value: str(label).capitalize() for value, label in LedgerEntry.Kind.choices
-    }
+    texts = _Texts()
+    kinds = texts.kinds
     running = ledger.shows_running_balance
     rows = []
     for entry in ledger.entries:
@@ -123,10 +159,11 @@ def statement_rows(ledger) -> SafeString:
             if running
             else ""
         )
+        details = escape(_details(entry, texts))
         rows.append(
             f"<tr><td>{_day(entry.booking_date)}</td>"
-            f'<td>{escape(title)} <span class="muted">{escape(_details(entry))}</span>'
-            f"{_pairs(entry, format_money)}</td>"
+            f'<td>{escape(title)} <span class="muted">{details}</span>'
+            f"{_pairs(entry, format_money, texts)}</td>"
             f'<td class="num">{format_money(entry.debit)}</td>'
             f'<td class="num">{format_money(entry.credit)}</td>{balance}</tr>'
         )

@@ -170,9 +170,11 @@ def ledger_view(request: HttpRequest, unit_id: int) -> HttpResponse:
     query = request.GET.copy()
     query.pop("strona", None)
     chosen = form.cleaned_data if form.is_valid() else {}
+    # The years offered depend on the unit's first day; the other choices are fixed.
+    years = tuple(value for value, _label in form.fields["rok"].choices)
     selects = {
-        name: display.select_html(
-            form[name], form.fields[name].choices, chosen.get(name)
+        name: display.cached_select_html(
+            form[name], chosen.get(name), choices_key=years if name == "rok" else None
         )
         for name in ("rok", "miesiac", "rodzaj")
     }

@@ -89,6 +89,19 @@ def test_footer_shows_the_cooperatives_contact_data(client: Client, demo_site):
     assert 'href="mailto:sekretariat@sm-nadodrze.example"' in html
 
 
+def test_footer_follows_a_change_of_the_site_settings_at_once(
+    client: Client, demo_site
+):
+    """The footer is kept in the cache; saving the settings drops it."""
+    assert "754-301-28-96" in footer(client.get("/").content.decode())
+    settings = SiteSettings.load()
+    settings.nip = "111-222-33-44"
+    settings.save()
+    html = footer(client.get("/kontakt/").content.decode())
+    assert "111-222-33-44" in html
+    assert "754-301-28-96" not in html
+
+
 def test_site_is_in_polish_by_default(client: Client, demo_site):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
     html = response.content.decode()

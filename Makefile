@@ -95,4 +95,5 @@ bench: install-test
 	@echo "  $(PY) bench/ledger_balance.py"
 	@echo "  DATABASE_URL=postgresql://postgres@127.0.0.1:5432/iok_imports_bench $(PY) bench/import_ledger.py"
 	@echo "  $(PY) bench/member_pages.py"
+	@echo "  $(PY) bench/cpu_per_request.py"
 	@echo "  $(PY) bench/load.py --users 300 --duration 60 [--restart-db]"

@@ -7,6 +7,7 @@ failure; elsewhere the test is skipped with the command that enables it.
 Screenshots and reports go to ``artifacts/`` (git-ignored).
 """
 
+import json
 import os
 import shutil
 from contextlib import contextmanager
@@ -75,3 +76,27 @@ def serious(violations: list[dict]) -> list[str]:
 
 def serious_violations(page) -> list[str]:
     return serious(axe_violations(page))
+
+
+def axe_counts(page) -> tuple[dict, list[str]]:
+    """Violations on the page counted by impact (with their ids), and the
+    serious and critical ones, one line each."""
+    violations = axe_violations(page)
+    counts = {"critical": 0, "serious": 0, "moderate": 0, "minor": 0, "ids": []}
+    for violation in violations:
+        counts[violation["impact"]] += 1
+        counts["ids"].append(violation["id"])
+    return counts, serious(violations)
+
+
+def axe_report(report: dict, path: Path, capsys) -> None:
+    """Write the per-page counts to ``path`` (artifacts/, git-ignored) and
+    print them with the test output."""
+    path.write_text(json.dumps(report, indent=2))
+    with capsys.disabled():
+        print("\naxe-core violations by impact (critical/serious/moderate/minor):")
+        for page, counts in report.items():
+            print(
+                f"  {page:<45} {counts['critical']}/{counts['serious']}/"
+                f"{counts['moderate']}/{counts['minor']}  {' '.join(counts['ids'])}"
+            )

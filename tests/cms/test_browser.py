@@ -7,7 +7,7 @@ import io
 import pytest
 
 from cms import demo
-from tests.browser_support import serious_violations
+from tests.browser_support import axe_counts, axe_report
 
 PATHS = [
     "/",
@@ -42,21 +42,22 @@ def browser_data(seeded_site):
 
 
 def test_public_pages_have_no_serious_accessibility_violations(
-    seeded_site, browser, artifacts
+    seeded_site, browser, artifacts, capsys
 ):
     context = browser.new_context(
         bypass_csp=True, viewport={"width": 390, "height": 844}
     )
     page = context.new_page()
-    problems = {}
+    problems, report = {}, {}
     for path in PATHS:
         page.goto(seeded_site + path)
-        serious = serious_violations(page)
+        report[path], serious = axe_counts(page)
         if serious:
             problems[path] = serious
         name = path.strip("/").replace("/", "_").replace("?", "_") or "home"
         page.screenshot(path=str(artifacts / f"cms-{name}.png"), full_page=True)
     context.close()
+    axe_report(report, artifacts / "axe-report-public.json", capsys)
     assert problems == {}
 
 

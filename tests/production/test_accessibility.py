@@ -8,13 +8,12 @@
 """
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 import pytest
 
 from tests.area.conftest import book_month, make_resident
-from tests.browser_support import axe_violations, serious
+from tests.browser_support import axe_counts, axe_report
 
 pytestmark = [
     pytest.mark.browser,
@@ -120,15 +119,6 @@ def test_keyboard_only_walk_from_login_to_the_ledger(
     assert not [m for m in console if "Content Security Policy" in m], console
 
 
-def axe_counts(page) -> tuple[dict, list[str]]:
-    violations = axe_violations(page)
-    counts = {"critical": 0, "serious": 0, "moderate": 0, "minor": 0, "ids": []}
-    for violation in violations:
-        counts[violation["impact"]] += 1
-        counts["ids"].append(violation["id"])
-    return counts, serious(violations)
-
-
 def test_axe_finds_no_serious_violation_on_member_and_error_pages(
     browser, live_server, first_login_resident, artifacts, capsys
 ):
@@ -179,13 +169,5 @@ def test_axe_finds_no_serious_violation_on_member_and_error_pages(
         audit(path)
     context.close()
 
-    # Kept with the screenshots (artifacts/, git-ignored) for the record.
-    (artifacts / "axe-report.json").write_text(json.dumps(report, indent=2))
-    with capsys.disabled():
-        print("\naxe-core violations by impact (critical/serious/moderate/minor):")
-        for path, counts in report.items():
-            print(
-                f"  {path:<40} {counts['critical']}/{counts['serious']}/"
-                f"{counts['moderate']}/{counts['minor']}  {' '.join(counts['ids'])}"
-            )
+    axe_report(report, artifacts / "axe-report.json", capsys)
     assert problems == {}

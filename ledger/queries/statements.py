@@ -303,6 +303,11 @@ def _settlements(entries, scope: Scope) -> dict[int, list[Settlement]]:
     return result
 
 
+def _with_pending(scope: Scope, **period) -> Statement:
+    result, _totals = statement_page(scope, pending=True, **period)
+    return result
+
+
 def statement(
     *,
     party: Party,
@@ -317,16 +322,13 @@ def statement(
     balances and the charges of ``date_to``'s month still to be booked. At
     most five queries whatever the length of the history; a page number past
     the end gives the last page."""
-    scope = party_scope(party=party, unit=unit)
-    result, _totals = statement_page(
-        scope,
+    return _with_pending(
+        party_scope(party=party, unit=unit),
         date_from=date_from,
         date_to=date_to,
         page=page,
         per_page=per_page,
-        pending=True,
     )
-    return result
 
 
 def statement_for_staff(
@@ -338,12 +340,10 @@ def statement_for_staff(
     per_page: int = STATEMENT_PAGE_SIZE,
 ) -> Statement:
     """The whole ledger of a unit, for office staff (no right window)."""
-    result, _totals = statement_page(
+    return _with_pending(
         staff_scope(unit),
         date_from=date_from,
         date_to=date_to,
         page=page,
         per_page=per_page,
-        pending=True,
     )
-    return result

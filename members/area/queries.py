@@ -452,11 +452,9 @@ def cooperative_notices(*, user, limit: int | None = None):
 
     if not limit:
         return notices_for_listing(user=user)
-    version = cache.get_or_set(NOTICES_VERSION_KEY, 0, None)
-    key = f"iok:area:notices:{version}:{_audience_key(user)}:{limit}"
-    links = cache.get(key)
-    if links is None:
-        links = [
+    return _cached_links(
+        f"notices:{_audience_key(user)}:{limit}",
+        lambda: [
             NoticeLink(
                 pk=notice.pk,
                 title=notice.title,
@@ -466,8 +464,20 @@ def cooperative_notices(*, user, limit: int | None = None):
                 pinned=notice.pinned,
             )
             for notice in notices_for_listing(user=user)[:limit]
-        ]
-        cache.set(key, links, NOTICES_CACHE_SECONDS)
+        ],
+    )
+
+
+def _cached_links(key: str, build) -> list:
+    """``build()``'s short list of notices, kept for a minute under ``key``
+    and the current notices version (a publish, unpublish, move or privacy
+    change starts a new one)."""
+    version = cache.get_or_set(NOTICES_VERSION_KEY, 0, None)
+    full_key = f"iok:area:{key}:v{version}"
+    links = cache.get(full_key)
+    if links is None:
+        links = build()
+        cache.set(full_key, links, NOTICES_CACHE_SECONDS)
     return links
 
 
@@ -594,12 +604,10 @@ def community_notices(
     audience, every = _audience(user)
     if not every and not communities:
         return []
-    version = cache.get_or_set(NOTICES_VERSION_KEY, 0, None)
     scope = "all" if every else ".".join(str(pk) for pk in sorted(set(communities)))
-    key = f"iok:area:community-notices:{version}:{audience}:{scope}:{limit}"
-    links = cache.get(key)
-    if links is None:
-        links = [
+    return _cached_links(
+        f"community-notices:{audience}:{scope}:{limit}",
+        lambda: [
             CommunityNoticeLink(
                 pk=notice.pk,
                 title=notice.title,
@@ -609,6 +617,5 @@ def community_notices(
                 pinned=notice.pinned,
             )
             for notice in community_notices_for_user(user=user, limit=limit)
-        ]
-        cache.set(key, links, NOTICES_CACHE_SECONDS)
-    return links
+        ],
+    )

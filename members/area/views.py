@@ -81,6 +81,18 @@ def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     return render(request, f"members/area/{template}", context)
 
 
+def _by_unit(items, name: str, *, party, on) -> list[dict]:
+    """``items`` (each with a ``unit_id``) grouped under the party's units on
+    ``on``: ``[{"summary": …, name: [...]}]`` in the units' order."""
+    return [
+        {
+            "summary": summary,
+            name: [item for item in items if item.unit_id == summary.unit.pk],
+        }
+        for summary in queries.current_units(party=party, on=on)
+    ]
+
+
 def _zones(summaries):
     """Units grouped by zone of rules §III.2, cooperative stock first."""
     zones = []
@@ -305,13 +317,7 @@ def loans_view(request: HttpRequest) -> HttpResponse:
     loans = list(queries.loans_for_units(party=party, on=today))
     for loan in loans:
         loan.arrears = ledger_queries.loan_arrears(loan)
-    groups = [
-        {
-            "summary": summary,
-            "loans": [loan for loan in loans if loan.unit_id == summary.unit.pk],
-        }
-        for summary in queries.current_units(party=party, on=today)
-    ]
+    groups = _by_unit(loans, "loans", party=party, on=today)
     return _render(request, "loans.html", {"groups": groups})
 
 
@@ -334,13 +340,7 @@ def meters_view(request: HttpRequest) -> HttpResponse:
     party = _party(request)
     today = timezone.localdate()
     meters = list(queries.meters_for_units(party=party, on=today))
-    groups = [
-        {
-            "summary": summary,
-            "meters": [m for m in meters if m.unit_id == summary.unit.pk],
-        }
-        for summary in queries.current_units(party=party, on=today)
-    ]
+    groups = _by_unit(meters, "meters", party=party, on=today)
     return _render(request, "meters.html", {"groups": groups})
 
 

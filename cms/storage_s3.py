@@ -21,7 +21,7 @@ class PrivateS3Storage(S3Storage):
 
 class UnlinkedS3Storage(S3Storage):
     """Residents' attachments: no URL at all, as on the local disk
-    (members.area_models.PrivateStorage); only checked views stream them."""
+    (members.models.area.PrivateStorage); only checked views stream them."""
 
     def url(self, name, parameters=None, expire=None, http_method=None):
         raise ValueError("residents' files have no URL")

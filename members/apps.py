@@ -8,6 +8,10 @@ class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import audit, receivers  # noqa: F401 - connects signal receivers
+        """Connect every signal receiver of the app, in one place."""
+        from . import audit, receivers
+        from .area import receivers as area_receivers
 
+        receivers.connect()
+        area_receivers.connect()
         audit.connect_ledger_signal()

@@ -69,8 +69,7 @@ from ledger.models import (
     UnitRight,
 )
 
-from .area_models import ContactChangeRequest, DiscrepancyReport
-from .models import AuditEvent, User
+from .models import AuditEvent, ContactChangeRequest, DiscrepancyReport, User
 
 logger = logging.getLogger("members.retention")
 

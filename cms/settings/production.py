@@ -73,7 +73,7 @@ if MEDIA_STORAGE == "s3":
         "BACKEND": "cms.storage_s3.PrivateS3Storage",
         "OPTIONS": {**_s3, "location": "media"},
     }
-    # Residents' uploads (members.area_models.private_storage).
+    # Residents' uploads (members.models.area.private_storage).
     STORAGES["private"] = {
         "BACKEND": "cms.storage_s3.UnlinkedS3Storage",
         "OPTIONS": {**_s3, "location": "private"},

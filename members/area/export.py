@@ -33,12 +33,12 @@ from ledger.models import (
 )
 from ledger.queries import RightWindow
 from members.area import queries
-from members.area_models import (
+from members.models import (
+    AuditEvent,
     ContactChangeRequest,
     DiscrepancyReport,
     RulesAcknowledgement,
 )
-from members.models import AuditEvent
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^-?\d+(,\d+)?$")

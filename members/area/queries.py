@@ -54,7 +54,7 @@ from ledger.queries import (
     UnitNotVisible,
 )
 from ledger.queries.base import rows as fetch_rows
-from members.area_models import ContactChangeRequest, DiscrepancyReport
+from members.models import ContactChangeRequest, DiscrepancyReport
 
 # --- Units and rights -----------------------------------------------------------------
 

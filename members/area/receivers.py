@@ -1,13 +1,14 @@
-"""Signal receivers of the member area."""
+"""Signal receivers of the member area.
+
+Connected by ``connect()``, which ``MembersConfig.ready()`` calls.
+"""
 
 from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
 
 from members.area import queries
 from members.area.services import RULES_NOTICE_SESSION_KEY, rules_notice_on_login
 
 
-@receiver(user_logged_in, dispatch_uid="members.area.rules_notice")
 def _rules_notice(sender, request, user, **kwargs):
     """After the board publishes new rules, the next login shows a notice once."""
     if request is None or not hasattr(request, "session"):
@@ -17,5 +18,7 @@ def _rules_notice(sender, request, user, **kwargs):
         request.session[RULES_NOTICE_SESSION_KEY] = notice
 
 
-# Dashboard notices are cached briefly; page changes start a new version.
-queries.connect_notice_signals()
+def connect() -> None:
+    user_logged_in.connect(_rules_notice, dispatch_uid="members.area.rules_notice")
+    # Dashboard notices are cached briefly; page changes start a new version.
+    queries.connect_notice_signals()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ledger import services as ledger_services
 from ledger.models import Meter, MeterReading, Party
 from members.area import queries
-from members.area_models import (
+from members.models import (
     ContactChangeRequest,
     DiscrepancyReport,
     RulesAcknowledgement,

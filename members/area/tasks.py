@@ -10,7 +10,7 @@ from django.utils import translation
 
 from django_tasks import task
 
-from members.area_models import DiscrepancyReport
+from members.models import DiscrepancyReport
 
 logger = logging.getLogger(__name__)
 

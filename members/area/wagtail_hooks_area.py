@@ -31,7 +31,7 @@ from ledger import services as ledger_services
 from ledger.modeladmin import StaffModelAdmin
 from ledger.models import Estate, MeterReading
 from members.area import services
-from members.area_models import (
+from members.models import (
     ContactChangeRequest,
     DiscrepancyReport,
     ResidentMeterReading,

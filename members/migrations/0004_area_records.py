@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import members.area_models
+import members.models.area
 from django.conf import settings
 from django.db import migrations, models
 
@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('message', models.TextField(max_length=4000, verbose_name='message')),
-                ('attachment', models.FileField(blank=True, max_length=200, storage=members.area_models.PrivateStorage(), upload_to=members.area_models.report_attachment_path, verbose_name='attachment')),
+                ('attachment', models.FileField(blank=True, max_length=200, storage=members.models.area.PrivateStorage(), upload_to=members.models.area.report_attachment_path, verbose_name='attachment')),
                 ('attachment_name', models.CharField(blank=True, max_length=200, verbose_name='attachment file name')),
                 ('status', models.CharField(choices=[('new', 'new'), ('in_progress', 'in progress'), ('answered', 'answered')], default='new', max_length=20, verbose_name='status')),
                 ('answer', models.TextField(blank=True, verbose_name='answer')),

@@ -18,7 +18,7 @@ import pytest
 import time_machine
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from members.area_models import DiscrepancyReport
+from members.models import DiscrepancyReport
 from tests.area.conftest import NOON
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,7 @@ from django.urls import reverse
 import pytest
 import time_machine
 
-from members.area_models import DiscrepancyReport
-from members.models import AuditEvent
+from members.models import AuditEvent, DiscrepancyReport
 from tests.area.conftest import NOON
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ import pytest
 from ledger import services as ledger_services
 from ledger.models import MeterReading
 from members.area import services
-from members.area_models import ContactChangeRequest, DiscrepancyReport
+from members.models import ContactChangeRequest, DiscrepancyReport
 
 pytestmark = pytest.mark.django_db
 

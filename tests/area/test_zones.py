@@ -16,8 +16,7 @@ import time_machine
 
 from cms.models import RulesPage, SiteSettings
 from ledger.models import Membership
-from members.area_models import ContactChangeRequest, RulesAcknowledgement
-from members.models import AuditEvent
+from members.models import AuditEvent, ContactChangeRequest, RulesAcknowledgement
 from tests.area.conftest import NOON
 
 pytestmark = pytest.mark.django_db

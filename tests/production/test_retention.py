@@ -26,8 +26,7 @@ from ledger.models import (
     MeterReading,
     Party,
 )
-from members.area_models import ContactChangeRequest, DiscrepancyReport
-from members.models import AuditEvent
+from members.models import AuditEvent, ContactChangeRequest, DiscrepancyReport
 from tests.factories import (
     LedgerEntryFactory,
     LoanEntryFactory,

@@ -28,7 +28,7 @@ from wagtail.models import Collection, CollectionViewRestriction
 import pytest
 import requests
 
-from members.area_models import DiscrepancyReport
+from members.models import DiscrepancyReport
 from tests.area.conftest import make_resident
 
 from .conftest import RESIDENT_PASSWORD, argon2

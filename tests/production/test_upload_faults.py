@@ -27,7 +27,7 @@ from wagtail.documents import get_document_model
 import pytest
 
 from ledger.models import DataImport
-from members.area_models import DiscrepancyReport
+from members.models import DiscrepancyReport
 from tests.area.conftest import make_resident
 
 PDF = b"%PDF-1.4\n" + b"0" * 20_000 + b"\n%%EOF\n"

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+__all__ = ["AuditEvent", "User", "UserSession"]
+
 
 class User(AbstractUser):
     """A login. Residents log in with their identifier (the username) and are
@@ -187,7 +189,3 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_event_display()}"
-
-
-# The member area's own records (members/area_models.py).
-from .area_models import *  # noqa: E402, F403

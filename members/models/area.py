@@ -2,7 +2,7 @@
 change contact data, which version of the rules a resident has been shown, and
 the staff view of meter readings residents submit.
 
-Imported by ``members.models`` so that the ``members`` app owns the tables.
+Re-exported by ``members.models`` (the ``members`` app owns the tables).
 """
 
 import os
@@ -22,6 +22,7 @@ __all__ = [
     "DiscrepancyReport",
     "PrivateStorage",
     "private_storage",
+    "report_attachment_path",
     "ResidentMeterReading",
     "RulesAcknowledgement",
 ]
@@ -267,8 +268,3 @@ class ResidentMeterReading(MeterReading):
         proxy = True
         verbose_name = _("resident-submitted reading")
         verbose_name_plural = _("resident-submitted readings")
-
-
-# The member area's signal receivers (the rules notice at login, the cached time
-# of the last import); connected here because the members app imports this module.
-from members.area import receivers  # noqa: E402, F401

@@ -1,0 +1,34 @@
+"""The ``members`` app's models, one module per concern, re-exported here.
+
+- ``accounts``: logins and what guards them (``User``, ``UserSession``,
+  ``AuditEvent``).
+- ``area``: the member area's own records (discrepancy reports, contact change
+  requests, rules acknowledgements, the staff view of submitted readings) and
+  the private storage of residents' uploads.
+
+Import from ``members.models``; the submodules are an internal layout.
+"""
+
+from .accounts import AuditEvent, User, UserSession
+from .area import (
+    ContactChangeRequest,
+    DiscrepancyReport,
+    PrivateStorage,
+    ResidentMeterReading,
+    RulesAcknowledgement,
+    private_storage,
+    report_attachment_path,
+)
+
+__all__ = [
+    "AuditEvent",
+    "ContactChangeRequest",
+    "DiscrepancyReport",
+    "PrivateStorage",
+    "ResidentMeterReading",
+    "RulesAcknowledgement",
+    "User",
+    "UserSession",
+    "private_storage",
+    "report_attachment_path",
+]

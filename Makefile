@@ -38,6 +38,8 @@ install-test: $(VENV)/.installed-test
 checks: install-test
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
+	# The layers members -> cms -> ledger (contracts in pyproject.toml).
+	$(VENV)/bin/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
 

@@ -19,11 +19,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("szukaj/", cms_views.search, name="search"),
-    path(
-        "iok/ogloszenia-wspolnot/",
-        cms_views.community_notices,
-        name="community-notices",
-    ),
+    # The member area's notice list (members/area/notice_views.py); included by
+    # name, so the cms package itself never imports members.
+    path("iok/ogloszenia-wspolnot/", include("members.area.notice_urls")),
     path("", include("members.urls")),
     # Public image renditions from the media storage (disk or bucket); nothing
     # else under MEDIA_URL is ever served.

@@ -1,6 +1,9 @@
 """Build the demo cooperative: pages, estates, units, ledgers, accounts.
 
 Idempotent: running it again leaves one copy of everything.
+
+Lives in ``members``, the top layer: it orchestrates the demos of ``cms``,
+``ledger`` and ``members``, which import one another only downwards.
 """
 
 from django.core.management.base import BaseCommand

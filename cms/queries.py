@@ -19,6 +19,7 @@ from cms.models import (
 )
 from ledger.models import HousingCommunity, UnitRight
 from ledger.queries import communities_for_party
+from ledger.roles import is_office_staff
 
 PUBLISH_ACTIONS = ("wagtail.publish", "wagtail.publish.scheduled")
 
@@ -99,17 +100,9 @@ COMMUNITY_PAGE_MODELS = (
 
 
 def can_read_every_community(user) -> bool:
-    """Office staff (anyone who can reach the Wagtail admin, the same people who
-    must use a second factor) read the notices of every community."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (
-            user.is_superuser
-            or user.is_staff
-            or user.has_perm("wagtailadmin.access_admin")
-        )
-    )
+    """Office staff (``ledger.roles.is_office_staff``) read the notices of
+    every community."""
+    return is_office_staff(user)
 
 
 def communities_for_user(

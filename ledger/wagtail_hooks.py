@@ -354,13 +354,13 @@ class PartyInspectView(InspectView):
 
 
 def account_state(party) -> str:
-    """Whether the party has a login, and whether it is blocked."""
+    """The party's login and its state. The state is the account's own rule
+    (``members``' ``User.account_state``), read through the reverse relation:
+    ``ledger`` does not import ``members``."""
     user = getattr(party, "user", None)
     if user is None:
         return _("no account")
-    if not user.is_active:
-        return _("blocked")
-    return _("active (identifier %(username)s)") % {"username": user.get_username()}
+    return f"{user.account_state.label} ({user.get_username()})"
 
 
 class PartyAdmin(LedgerModelAdmin):

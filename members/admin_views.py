@@ -26,11 +26,13 @@ from wagtail.admin.auth import permission_required, user_passes_test
 
 from cms.site_links import get_site_links
 from ledger.models import Party
+from ledger.roles import is_office_staff
 
 from . import otp
 from .audit import Event, audit_record
 from .forms import BlockForm, PartySearchForm
-from .queries import lockout_failures, parties_search
+from .lockout import load_lockouts
+from .queries import parties_search
 from .services import (
     RegistrationError,
     account_block,
@@ -49,7 +51,7 @@ superuser_required = user_passes_test(lambda user: user.is_superuser)
 
 def _resident_or_404(pk: int):
     user = get_object_or_404(get_user_model(), pk=pk, party__isnull=False)
-    if user.is_staff or user.is_superuser:
+    if is_office_staff(user):
         raise Http404
     return user
 
@@ -65,7 +67,7 @@ def accounts_index(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"] if form.is_valid() else ""
     parties = list(parties_search(query=query)) if query else []
     accounts = [getattr(party, "user", None) for party in parties]
-    failures = lockout_failures(usernames=[a.username for a in accounts if a])
+    failures = load_lockouts(accounts)
     rows = [
         {
             "party": party,

@@ -66,7 +66,7 @@ class SessionGuardMiddleware:
             )
             return
         on_admin = request.path.startswith(_admin_prefix())
-        if (on_admin or user.is_staff or user.is_superuser) and not user.is_verified():
+        if not user.is_verified() and (on_admin or user.needs_second_factor):
             _end_session(request, "second_factor_missing")
             if on_admin:
                 messages.warning(

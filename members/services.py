@@ -18,6 +18,7 @@ from django.utils import timezone
 from axes.handlers.proxy import AxesProxyHandler
 
 from ledger.models import Party
+from ledger.roles import is_office_staff
 
 from .audit import Event, audit_record, client_ip
 from .models import UserSession
@@ -205,7 +206,7 @@ def _first_password_issue(
 
 def _check_resident(user) -> None:
     # Office screens manage residents only; staff accounts belong to administrators.
-    if user.party_id is None or user.is_staff or user.is_superuser:
+    if user.party_id is None or is_office_staff(user):
         raise RegistrationError("Only resident accounts are managed here.")
 
 

@@ -69,7 +69,7 @@ def _pending(request: HttpRequest, *, enrol: bool):
         del request.session[PENDING_KEY]
         return None, None
     user = get_user_model()._default_manager.filter(pk=data["user_id"]).first()
-    if user is None or not user.is_active:
+    if user is None or user.is_blocked:
         return None, None
     user.backend = data["backend"]
     return user, data

@@ -9,7 +9,7 @@
 Import from ``members.models``; the submodules are an internal layout.
 """
 
-from .accounts import AuditEvent, User, UserSession
+from .accounts import AccountState, AuditEvent, User, UserSession
 from .area import (
     ContactChangeRequest,
     DiscrepancyReport,
@@ -21,6 +21,7 @@ from .area import (
 )
 
 __all__ = [
+    "AccountState",
     "AuditEvent",
     "ContactChangeRequest",
     "DiscrepancyReport",

@@ -11,8 +11,21 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-__all__ = ["AuditEvent", "User", "UserSession"]
+from ledger.roles import is_office_staff
+
+__all__ = ["AccountState", "AuditEvent", "User", "UserSession"]
+
+
+class AccountState(models.TextChoices):
+    """What an account can do now; ``User.account_state`` decides it, and every
+    screen (office accounts, the ledger's parties) shows its label."""
+
+    ACTIVE = "active", pgettext_lazy("iok", "active")
+    FIRST_LOGIN = "first_login", _("waiting for the first login")
+    LOCKED_OUT = "locked_out", _("lockout after failed logins")
+    BLOCKED = "blocked", pgettext_lazy("iok", "blocked")
 
 
 class User(AbstractUser):
@@ -74,16 +87,36 @@ class User(AbstractUser):
 
     @property
     def is_blocked(self) -> bool:
-        return self.blocked_at is not None
+        """Blocked by the cooperative (§IV.1), or deactivated: cannot log in,
+        and an open session ends on its next request."""
+        return self.blocked_at is not None or not self.is_active
+
+    @property
+    def is_locked_out(self) -> bool:
+        """django-axes refuses the identifier now (too many failed logins), from
+        at least one address. ``members.lockout.load_lockouts`` reads it for a
+        whole list at once."""
+        if "_iok_locked_out" not in self.__dict__:
+            from members.lockout import load_lockouts
+
+            load_lockouts([self])
+        return self.__dict__["_iok_locked_out"]
+
+    @property
+    def account_state(self) -> AccountState:
+        """The one rule for an account's state, shown by every screen."""
+        if self.is_blocked:
+            return AccountState.BLOCKED
+        if self.is_locked_out:
+            return AccountState.LOCKED_OUT
+        if self.must_change_password:
+            return AccountState.FIRST_LOGIN
+        return AccountState.ACTIVE
 
     @property
     def needs_second_factor(self) -> bool:
-        """Staff (anyone who can reach the Wagtail admin) must use 2FA."""
-        return bool(
-            self.is_staff
-            or self.is_superuser
-            or self.has_perm("wagtailadmin.access_admin")
-        )
+        """Office staff (``ledger.roles.is_office_staff``) must use 2FA."""
+        return is_office_staff(self)
 
     def set_password(self, raw_password):
         super().set_password(raw_password)

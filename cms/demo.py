@@ -2,13 +2,16 @@
 
 Builds the page tree under the default Site: the home page (replacing Wagtail's
 "Welcome" page), notices, the IOK rules with an earlier version, the privacy
-clause, contact data, a standard page, and the access application form as a
-generated PDF linked from the site settings.
+clause, contact data, a standard page, and the access application form linked
+from the site settings. The demo's documents are files shipped in
+``cms/demo_files/``: the application form that editors replace in the admin
+("Ustawienia → Spółdzielnia", docs/editors.md), and one sample attachment.
 """
 
 import datetime
 import io
 import json
+from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -21,7 +24,6 @@ from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Page, PageLogEntry, Site
 
 from cms import demo_content as text
-from cms.application_form import application_form_pdf
 from cms.models import (
     CommunityNoticeAttachment,
     CommunityNoticeIndexPage,
@@ -38,10 +40,12 @@ from cms.models import (
     SiteSettings,
     StandardPage,
 )
-from cms.pdf import Document as PdfDocument
 
+DEMO_FILES = Path(__file__).resolve().parent / "demo_files"
 FORM_TITLE = "Wniosek o dostęp do IOK"
 FORM_FILENAME = "wniosek-o-dostep-do-iok.pdf"
+#: The file behind every demo notice attachment (each with its own title).
+SAMPLE_ATTACHMENT = "dokument-przykladowy.pdf"
 RULES_2012 = {
     "resolution_number": "733/2012",
     "adopted_on": datetime.date(2012, 11, 21),
@@ -58,13 +62,7 @@ def seed(*, stdout) -> None:
     """Create the demo page tree; a second run changes nothing."""
     home = _home_page(stdout)
     form = _document(
-        FORM_TITLE,
-        FORM_FILENAME,
-        application_form_pdf(
-            cooperative_name=text.COOPERATIVE_NAME,
-            address_lines=text.ADDRESS.splitlines(),
-            rules_resolution="Nr 733/2012 z dnia 21.11.2012 (ze zmianami)",
-        ),
+        FORM_TITLE, FORM_FILENAME, (DEMO_FILES / FORM_FILENAME).read_bytes()
     )
     rules = _rules_page(home, stdout)
     privacy = _privacy_page(home)
@@ -399,17 +397,10 @@ def _notice_specs(today: datetime.date) -> list[dict]:
 
 
 def _notice_attachment(title: str):
-    doc = PdfDocument(title=title)
-    doc.centred(title)
-    doc.space(12)
-    doc.paragraph(text.COOPERATIVE_NAME, bold=True)
-    doc.paragraph(
-        "Dokument przykładowy wygenerowany dla strony demonstracyjnej. "
-        "Szczegóły są dostępne w Administracji Osiedla."
-    )
+    """A document titled ``title`` holding the demo's sample PDF."""
     slug = title.lower().replace(" ", "-")
     filename = slug.translate(str.maketrans("ąćęłńóśźż", "acelnoszz")) + ".pdf"
-    return _document(title, filename, doc.render())
+    return _document(title, filename, (DEMO_FILES / SAMPLE_ATTACHMENT).read_bytes())
 
 
 def _notices(home: HomePage, stdout) -> NoticeIndexPage:

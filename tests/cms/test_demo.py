@@ -2,6 +2,8 @@
 
 import io
 
+from django.core.files.base import ContentFile
+
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
@@ -40,12 +42,32 @@ def test_seed_creates_the_notice_mix_the_site_needs(demo_site):
     assert notices.filter(attachments__isnull=False).exists()
 
 
-def test_application_form_is_a_printable_pdf_linked_from_settings(client, demo_site):
+def test_application_form_is_the_shipped_pdf_linked_from_settings(client, demo_site):
     form = SiteSettings.load().application_form
     assert form.file.name.endswith(".pdf")
     response = client.get(form.url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     body = b"".join(response.streaming_content)
+    assert body == (demo.DEMO_FILES / demo.FORM_FILENAME).read_bytes()
     assert body.startswith(b"%PDF-1.4")
     assert b"/Aogonek" in body  # Polish letters are mapped, not dropped
+
+
+def test_an_editor_replaces_the_application_form_with_another_document(
+    client, demo_site
+):
+    new_form = get_document_model()(title="Wniosek o dostęp do IOK (2027)")
+    new_form.file.save("wniosek-2027.pdf", ContentFile(b"%PDF-1.7 nowy"), save=False)
+    new_form.save()
+    site_settings = SiteSettings.load()
+    site_settings.application_form = new_form
+    site_settings.save()
+
+    html = client.get("/").content.decode()
+    login = client.get("/iok/login/").content.decode()
+
+    assert f'href="{new_form.url}"' in html
+    assert f'href="{new_form.url}"' in login
+    download = client.get(new_form.url)
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 nowy"

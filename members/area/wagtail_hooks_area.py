@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,7 +58,48 @@ class PendingOnlyPermissionHelper(ResidentRecordPermissionHelper):
     pending = "pending"
 
     def user_can_edit_obj(self, user, obj):
-        return obj.status == self.pending and super().user_can_edit_obj(user, obj)
+        return obj.status == self.pending and self.user_can_decide(user, obj)
+
+    def user_can_decide(self, user, obj):
+        """May send a decision on ``obj`` (the service refuses one on a row
+        decided since the form was loaded, with a clear message)."""
+        return super().user_can_edit_obj(user, obj)
+
+
+class SeenStateForm(WagtailAdminModelForm):
+    """Carries, in a hidden field, the record's ``seen_field`` as it was when
+    the form was shown. Before saving, the instance gets that value back, so
+    the service's check ("decided by someone else meanwhile") compares the
+    stored row with what this member of staff saw, not with what the POST
+    request loaded a moment ago."""
+
+    seen_field = ""
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    NONE = "-"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen"].initial = self._dump(
+            getattr(self.instance, self.seen_field)
+        )
+
+    def _dump(self, value) -> str:
+        if value is None:
+            return self.NONE
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+    def _load(self, text: str):
+        if text == self.NONE:
+            return None
+        field = self.instance._meta.get_field(self.seen_field)
+        if field.get_internal_type() == "DateTimeField":
+            return parse_datetime(text)
+        return text
+
+    def restore_seen(self) -> None:
+        text = self.cleaned_data.get("seen") or ""
+        if text:  # a form sent without it (an old page) is checked as before
+            setattr(self.instance, self.seen_field, self._load(text))
 
 
 class AttachmentPanel(HelpPanel):
@@ -97,7 +139,7 @@ class EstateFilter(SimpleListFilter):
         return queryset
 
 
-class DecisionForm(WagtailAdminModelForm):
+class DecisionForm(SeenStateForm):
     """A pending record is approved or rejected once, with a note for the
     resident. Subclasses give the two ``choices`` (the approving one first),
     the ``note_field`` and ``decide()``, the service that applies the decision
@@ -108,12 +150,14 @@ class DecisionForm(WagtailAdminModelForm):
     )
     choices = ()
     note_field = ""
+    seen_field = "status"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = self.choices
 
     def save(self, commit=True):
+        self.restore_seen()
         return self.decide(
             approve=self.cleaned_data["decision"] == self.choices[0][0],
             note=self.cleaned_data.get(self.note_field, ""),
@@ -142,8 +186,22 @@ def review_edit_handler(*, heading, submitted, decision_fields, form_class):
 class ServiceEditView(EditView):
     """The edit screen whose form saves through a service: a ``ValidationError``
     the service raises while saving (another member of staff decided the same
-    record a moment earlier) is shown on the form like any other error, and
-    nothing is changed (the service's transaction is rolled back)."""
+    record since this form was shown) is shown on the form like any other
+    error, and nothing is changed (the service's transaction is rolled back).
+    A decision sent for a row that is no longer pending reaches the service,
+    which says so, rather than a bare "permission denied"."""
+
+    sending = False
+
+    def dispatch(self, request, *args, **kwargs):
+        self.sending = request.method == "POST"
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_action_permitted(self, user):
+        decide = getattr(self.permission_helper, "user_can_decide", None)
+        if self.sending and decide is not None:
+            return decide(user, self.instance)
+        return super().check_action_permitted(user)
 
     def form_valid(self, form):
         try:
@@ -177,8 +235,10 @@ class ResidentRecordAdmin(StaffModelAdmin):
 # --- Discrepancy reports (§III.5) ---------------------------------------------------
 
 
-class DiscrepancyReportForm(WagtailAdminModelForm):
+class DiscrepancyReportForm(SeenStateForm):
     """Status and answer; answering records who answered and when."""
+
+    seen_field = "answered_at"
 
     def clean(self):
         cleaned_data = super().clean()
@@ -194,6 +254,7 @@ class DiscrepancyReportForm(WagtailAdminModelForm):
         return cleaned_data
 
     def save(self, commit=True):
+        self.restore_seen()
         return services.discrepancy_report_answer(
             report=self.instance,
             staff_user=self.for_user,

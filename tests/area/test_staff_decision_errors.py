@@ -1,19 +1,20 @@
 """Staff decisions in "Residents' matters" that cannot be saved end on the form
 with a clear message, never with a database error or a 500, and change nothing:
 a report marked answered without an answer, and a record another member of
-staff decided a moment earlier (two people sending the same form at once)."""
+staff decided while the form was open (two people deciding the same record:
+staff A opens the form, staff B decides in their own session, then A sends)."""
 
 import datetime as dt
 from decimal import Decimal
 
+from django.test import Client
 from django.urls import reverse
 
 import pytest
 
 from ledger import services as ledger_services
-from ledger.models import MeterReading
-from members.area import services
 from members.models import ContactChangeRequest, DiscrepancyReport
+from tests.conftest import log_in_verified_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +26,15 @@ def unit(resident):
 
 @pytest.fixture
 def other_staff(django_user_model):
-    return django_user_model.objects.create_user(
-        username="other-staff", password="Other12345!", is_staff=True
+    return django_user_model.objects.create_superuser(
+        username="other-staff", password="Other12345!", email="other@example.org"
     )
+
+
+@pytest.fixture
+def other_client(other_staff):
+    """The other member of staff, in their own browser session."""
+    return log_in_verified_staff(Client(), other_staff)
 
 
 @pytest.fixture
@@ -54,74 +61,114 @@ def test_answered_without_an_answer_is_refused_on_the_answer_field(
     assert (report.status, report.answer, report.answered_at) == ("new", "", None)
 
 
-def race(monkeypatch, module, name, **first):
-    """Make ``module.name`` first run with ``first`` (another member of staff
-    deciding the same record, from their own copy) just before the real call."""
-    service = getattr(module, name)
-
-    def raced(**kwargs):
-        service(**first)
-        return service(**kwargs)
-
-    monkeypatch.setattr(module, name, raced)
+def edit_url(model: str, pk: int) -> str:
+    return reverse(f"members_{model}_modeladmin_edit", args=[pk])
 
 
-def edit(client, model: str, pk: int, data: dict) -> str:
-    """Send the admin edit form; the page shown again, as text."""
-    url = reverse(f"members_{model}_modeladmin_edit", args=[pk])
-    response = client.post(url, data)
-    assert response.status_code == 200, "the form should be shown again"
-    return response.content.decode()
+def open_form(client, model: str, pk: int) -> dict:
+    """Open the edit form; what the browser would send back unchanged (the
+    hidden fields)."""
+    response = client.get(edit_url(model, pk))
+    assert response.status_code == 200
+    form = response.context["form"]
+    return {field.name: field.value() for field in form.hidden_fields()}
+
+
+def send(client, model: str, pk: int, data: dict):
+    return client.post(edit_url(model, pk), data)
 
 
 def test_a_report_answered_by_someone_else_meanwhile_is_not_overwritten(
-    staff_client, other_staff, report, monkeypatch
+    staff_client, other_client, other_staff, report
 ):
-    race(
-        monkeypatch,
-        services,
-        "discrepancy_report_answer",
-        report=DiscrepancyReport.objects.get(pk=report.pk),
-        staff_user=other_staff,
-        status="answered",
-        answer="Odpowiedź kolegi.",
+    hidden = open_form(staff_client, "discrepancyreport", report.pk)
+    answered = send(
+        other_client,
+        "discrepancyreport",
+        report.pk,
+        {
+            **open_form(other_client, "discrepancyreport", report.pk),
+            "status": "answered",
+            "answer": "Odpowiedź kolegi.",
+        },
     )
-    html = edit(
+    assert answered.status_code == 302
+
+    response = send(
         staff_client,
         "discrepancyreport",
         report.pk,
-        {"status": "answered", "answer": "Moja."},
+        {**hidden, "status": "answered", "answer": "Moja."},
     )
 
-    assert "Ktoś inny przed chwilą odpowiedział na to zgłoszenie" in html
+    assert response.status_code == 200, "the form should be shown again"
+    assert "Ktoś inny przed chwilą odpowiedział na to zgłoszenie" in (
+        response.content.decode()
+    )
     report.refresh_from_db()
     assert (report.answer, report.answered_by) == ("Odpowiedź kolegi.", other_staff)
 
 
+def test_a_report_answered_in_one_session_can_be_answered_again_afterwards(
+    staff_client, other_client, report
+):
+    """The check compares with what the sender saw: a form opened after the
+    first answer replaces it."""
+    send(
+        other_client,
+        "discrepancyreport",
+        report.pk,
+        {
+            **open_form(other_client, "discrepancyreport", report.pk),
+            "status": "answered",
+            "answer": "Pierwsza.",
+        },
+    )
+    response = send(
+        staff_client,
+        "discrepancyreport",
+        report.pk,
+        {
+            **open_form(staff_client, "discrepancyreport", report.pk),
+            "status": "answered",
+            "answer": "Poprawiona.",
+        },
+    )
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.answer == "Poprawiona."
+
+
 def test_a_contact_change_decided_by_someone_else_meanwhile_is_left_alone(
-    staff_client, other_staff, resident, monkeypatch
+    staff_client, other_client, other_staff, resident
 ):
     change = ContactChangeRequest.objects.create(
         party=resident.party, requested_by=resident, phone="600 700 800"
     )
     phone_before = resident.party.phone
-    race(
-        monkeypatch,
-        services,
-        "contact_change_request_decide",
-        change=ContactChangeRequest.objects.get(pk=change.pk),
-        staff_user=other_staff,
-        confirm=False,
-        note="Odrzucone przez kolegę.",
+    hidden = open_form(staff_client, "contactchangerequest", change.pk)
+    rejected = send(
+        other_client,
+        "contactchangerequest",
+        change.pk,
+        {
+            **open_form(other_client, "contactchangerequest", change.pk),
+            "decision": "reject",
+            "staff_note": "Odrzucone przez kolegę.",
+        },
     )
-    html = edit(
+    assert rejected.status_code == 302
+
+    response = send(
         staff_client,
         "contactchangerequest",
         change.pk,
-        {"decision": "confirm", "staff_note": "OK"},
+        {**hidden, "decision": "confirm", "staff_note": "OK"},
     )
 
-    assert "Ta prośba została już rozpatrzona" in html
+    assert response.status_code == 200, "the form should be shown again"
+    assert "Ta prośba została już rozpatrzona" in response.content.decode()
     change.refresh_from_db()
     assert (change.status, change.confirmed_by, change.staff_note) == (
         ContactChangeRequest.Status.REJECTED,
@@ -133,7 +180,7 @@ def test_a_contact_change_decided_by_someone_else_meanwhile_is_left_alone(
 
 
 def test_a_reading_reviewed_by_someone_else_meanwhile_is_left_alone(
-    staff_client, resident, monkeypatch
+    staff_client, other_client, resident
 ):
     reading = ledger_services.meter_reading_submit(
         party=resident.party,
@@ -142,21 +189,53 @@ def test_a_reading_reviewed_by_someone_else_meanwhile_is_left_alone(
         value=Decimal("30"),
         user=resident,
     )
-    race(
-        monkeypatch,
-        ledger_services,
-        "meter_reading_review",
-        reading=MeterReading.objects.get(pk=reading.pk),
-        accept=False,
-        note="Nieczytelne.",
+    hidden = open_form(staff_client, "residentmeterreading", reading.pk)
+    rejected = send(
+        other_client,
+        "residentmeterreading",
+        reading.pk,
+        {
+            **open_form(other_client, "residentmeterreading", reading.pk),
+            "decision": "reject",
+            "review_note": "Nieczytelne.",
+        },
     )
-    html = edit(
+    assert rejected.status_code == 302
+
+    response = send(
         staff_client,
         "residentmeterreading",
         reading.pk,
-        {"decision": "accept", "review_note": "OK"},
+        {**hidden, "decision": "accept", "review_note": "OK"},
     )
 
-    assert "Ten odczyt został już rozpatrzony" in html
+    assert response.status_code == 200, "the form should be shown again"
+    assert "Ten odczyt został już rozpatrzony" in response.content.decode()
     reading.refresh_from_db()
     assert (reading.status, reading.review_note) == ("rejected", "Nieczytelne.")
+
+
+def test_a_decided_reading_cannot_be_opened_for_a_decision_again(
+    staff_client, other_client, resident
+):
+    reading = ledger_services.meter_reading_submit(
+        party=resident.party,
+        meter=resident.party.rights.get().unit.meters.get(),
+        reading_date=dt.date(2025, 3, 10),
+        value=Decimal("30"),
+        user=resident,
+    )
+    send(
+        other_client,
+        "residentmeterreading",
+        reading.pk,
+        {
+            **open_form(other_client, "residentmeterreading", reading.pk),
+            "decision": "reject",
+            "review_note": "Nieczytelne.",
+        },
+    )
+
+    response = staff_client.get(edit_url("residentmeterreading", reading.pk))
+
+    assert response.status_code in (302, 403)

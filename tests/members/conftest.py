@@ -1,6 +1,7 @@
 """Fixtures for the accounts tests: residents in each state, staff with TOTP."""
 
 import copy
+import importlib.util
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -28,6 +29,16 @@ def _render_without_site_settings(settings):
         processors = templates[0]["OPTIONS"]["context_processors"]
         processors.remove("wagtail.contrib.settings.context_processors.settings")
         settings.TEMPLATES = templates
+
+
+def load_production_settings():
+    """``cms.settings.production`` executed afresh from its file, with the
+    current environment, as a module of its own: ``sys.modules`` is left alone,
+    so the settings the test run uses are not replaced."""
+    spec = importlib.util.find_spec("cms.settings.production")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def totp_now(device: TOTPDevice, offset_steps: int = 0) -> str:

@@ -1,6 +1,5 @@
 """Production settings: security headers, cookies, and `check --deploy` is clean."""
 
-import importlib
 import os
 import secrets
 import subprocess
@@ -11,7 +10,7 @@ from django.test import Client
 
 import pytest
 
-from .conftest import login
+from .conftest import load_production_settings, login
 
 ROOT = Path(__file__).resolve().parents[2]
 # Everything from production.py except what needs real infrastructure.
@@ -39,9 +38,7 @@ def _production_env() -> dict[str, str]:
 def production_settings(settings, monkeypatch):
     for name, value in _production_env().items():
         monkeypatch.setenv(name, value)
-    monkeypatch.delitem(sys.modules, "cms.settings.production", raising=False)
-    production = importlib.import_module("cms.settings.production")
-    monkeypatch.delitem(sys.modules, "cms.settings.production")
+    production = load_production_settings()
     missing = object()
     for name in dir(production):
         if not name.isupper() or name in KEEP_TEST_VALUES:

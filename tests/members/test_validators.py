@@ -66,15 +66,12 @@ def test_digits_only_password_meets_the_floor_but_common_ones_are_refused():
 
 def test_base_and_production_settings_hash_with_argon2_first(monkeypatch):
     # The tests use MD5 for speed (cms/settings/test.py); production must not.
-    import importlib
-    import sys
-
     from cms.settings import base
+
+    from .conftest import load_production_settings
 
     monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "example.org")
-    monkeypatch.delitem(sys.modules, "cms.settings.production", raising=False)
-    production = importlib.import_module("cms.settings.production")
-    monkeypatch.delitem(sys.modules, "cms.settings.production")
+    production = load_production_settings()
     assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +97,15 @@ def right_windows(*, party: Party, unit: Unit | int) -> tuple[RightWindow, ...]:
     if not windows:
         raise UnitNotVisible
     return windows
+
+
+def held_on(*, party: Party, on: dt.date, unit_ref: str = "unit") -> Exists:
+    """Whether the party holds a right, valid on ``on``, to the unit of the
+    outer row (``unit_ref``: its unit field, ``"pk"`` for units): which units
+    the member area lists today."""
+    return Exists(
+        UnitRight.objects.valid_on(on).filter(party=party, unit=OuterRef(unit_ref))
+    )
 
 
 def party_scope(*, party: Party, unit: Unit | int) -> Scope:

@@ -1,12 +1,16 @@
-"""Loans, meters and membership records as a party sees them."""
+"""Loans, meters, readings and membership records as a party sees them:
+the one definition of a loan's figures (``loans_with_figures``), the member
+area's loans and meters, and everything a party holds or held (``held_*``, the
+RODO export)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import Lag
+from django.http import Http404
 
 from ledger.models import (
     LedgerEntry,
@@ -23,6 +27,7 @@ from .base import (
     ZERO,
     RightWindow,
     held_filter,
+    held_on,
     held_until,
     money,
     party_windows,
@@ -212,6 +217,93 @@ def held_readings(*, party: Party, windows=None) -> QuerySet[MeterReading]:
         )
         .select_related("meter")
         .order_by("meter_id", "reading_date", "id")
+    )
+
+
+# --- The member area: loans and meters of the units a party holds ------------------
+
+
+def loans_for_units(*, party: Party, on: dt.date) -> QuerySet[Loan]:
+    """The loans of every unit the party holds on ``on``, with the figures of
+    ``loans_with_figures`` (one query)."""
+    return (
+        loans_with_figures()
+        .filter(held_on(party=party, on=on))
+        .select_related("unit__building__estate")
+        .order_by("unit__zone", "unit__building__address", "unit__number", "granted_on")
+    )
+
+
+def loan_for_party(*, party: Party, loan_id: int, on: dt.date) -> Loan:
+    """One loan of a unit the party holds; ``Http404`` for any other id."""
+    loan = loans_for_units(party=party, on=on).filter(pk=loan_id).first()
+    if loan is None:
+        raise Http404
+    return loan
+
+
+# --- Meters ---------------------------------------------------------------------------
+
+
+def meters_for_units(*, party: Party, on: dt.date) -> QuerySet[Meter]:
+    """Meters of every unit the party holds on ``on`` (current ones first),
+    each with its last accepted reading (``last_value``, ``last_date``) and the
+    number of the resident's readings waiting for review (one query)."""
+    last = MeterReading.objects.filter(
+        meter=OuterRef("pk"), status=MeterReading.Status.ACCEPTED
+    ).order_by("-reading_date", "-id")
+    return (
+        Meter.objects.filter(held_on(party=party, on=on))
+        .select_related("unit__building")
+        .annotate(
+            last_value=Subquery(last.values("value")[:1]),
+            last_date=Subquery(last.values("reading_date")[:1]),
+            pending_count=Count(
+                "readings",
+                filter=Q(readings__status=MeterReading.Status.PENDING),
+            ),
+        )
+        .order_by(
+            "unit__zone",
+            "unit__building__address",
+            "unit__number",
+            F("removed_on").desc(nulls_first=True),
+            "kind",
+            "installed_on",
+        )
+    )
+
+
+def meter_for_party(*, party: Party, meter_id: int, on: dt.date) -> Meter:
+    """One meter of a unit the party holds; ``Http404`` for any other id."""
+    meter = (
+        Meter.objects.filter(held_on(party=party, on=on), pk=meter_id)
+        .select_related("unit__building", "replaces")
+        .first()
+    )
+    if meter is None:
+        raise Http404
+    return meter
+
+
+def last_accepted_reading(*, meter: Meter, before: dt.date | None = None):
+    """The meter's latest accepted reading (on or before ``before``), or None."""
+    readings = MeterReading.objects.filter(
+        meter=meter, status=MeterReading.Status.ACCEPTED
+    )
+    if before is not None:
+        readings = readings.filter(reading_date__lte=before)
+    return readings.order_by("-reading_date", "-id").first()
+
+
+def next_accepted_reading(*, meter: Meter, after: dt.date):
+    """The meter's earliest accepted reading after ``after``, or None."""
+    return (
+        MeterReading.objects.filter(
+            meter=meter, status=MeterReading.Status.ACCEPTED, reading_date__gt=after
+        )
+        .order_by("reading_date", "id")
+        .first()
     )
 
 

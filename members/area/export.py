@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from ledger import queries as ledger_queries
 from ledger.models import Party, UnitRight
-from members.area import queries
 from members.area_models import (
     ContactChangeRequest,
     DiscrepancyReport,
@@ -81,7 +80,7 @@ def write_csv(header: list[str], rows) -> str:
 # --- The ledger as CSV ----------------------------------------------------------------
 
 
-def ledger_csv(page: queries.LedgerPage) -> str:
+def ledger_csv(page: ledger_queries.LedgerPage) -> str:
     """The entries of a ledger page (all of them: build it unpaginated), with
     the opening and closing balance rows."""
     header = [

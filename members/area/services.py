@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ledger import queries as ledger_queries
 from ledger import services as ledger_services
 from ledger.models import Meter, MeterReading, Party
-from members.area import queries
 from members.area_models import (
     ContactChangeRequest,
     DiscrepancyReport,
@@ -78,7 +78,7 @@ def meter_reading_check(
     if value < 0:
         raise ValidationError({"value": _("A reading cannot be negative.")})
 
-    previous = queries.last_accepted_reading(meter=meter, before=reading_date)
+    previous = ledger_queries.last_accepted_reading(meter=meter, before=reading_date)
     if previous is not None and value < previous.value:
         raise ValidationError(
             {
@@ -94,7 +94,7 @@ def meter_reading_check(
                 }
             }
         )
-    following = queries.next_accepted_reading(meter=meter, after=reading_date)
+    following = ledger_queries.next_accepted_reading(meter=meter, after=reading_date)
     if following is not None and value > following.value:
         raise ValidationError(
             {
@@ -178,7 +178,7 @@ def discrepancy_report_create(
 ) -> DiscrepancyReport:
     """Record a resident's report about a unit's balance and notify the
     unit's estate office by e-mail (in the background, after commit)."""
-    summary = queries.unit_summary(
+    summary = ledger_queries.unit_summary(
         party=party, unit_id=unit_id, on=timezone.localdate()
     )
     report = DiscrepancyReport(

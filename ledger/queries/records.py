@@ -146,13 +146,28 @@ def _until(windows_by_unit) -> dict[int, tuple[RightWindow, ...]]:
     }
 
 
+def _held(model, *, party, windows, unit_field, field_name, end_field=None):
+    """``model``'s rows of the party's units inside its rights (``held_filter``)."""
+    return model.objects.filter(
+        held_filter(
+            _windows(party, windows),
+            unit_field=unit_field,
+            field_name=field_name,
+            end_field=end_field,
+        )
+    )
+
+
 def held_ledger_entries(*, party: Party, windows=None) -> QuerySet[LedgerEntry]:
     """Ledger entries of every unit the party holds or held, booked during
     its rights (``windows``: ``party_windows``, if the caller has them)."""
-    windows = _windows(party, windows)
     return (
-        LedgerEntry.objects.filter(
-            held_filter(windows, unit_field="unit_id", field_name="booking_date")
+        _held(
+            LedgerEntry,
+            party=party,
+            windows=windows,
+            unit_field="unit_id",
+            field_name="booking_date",
         )
         .select_related("component")
         .order_by("unit_id", "booking_date", "id")
@@ -183,10 +198,13 @@ def held_loans(*, party: Party, windows=None) -> QuerySet[Loan]:
 
 def held_loan_entries(*, party: Party, windows=None) -> QuerySet[LoanEntry]:
     """Entries of those loans dated during the party's rights."""
-    windows = _windows(party, windows)
     return (
-        LoanEntry.objects.filter(
-            held_filter(windows, unit_field="loan__unit_id", field_name="date")
+        _held(
+            LoanEntry,
+            party=party,
+            windows=windows,
+            unit_field="loan__unit_id",
+            field_name="date",
         )
         .select_related("loan")
         .order_by("loan_id", "date", "id")
@@ -196,24 +214,26 @@ def held_loan_entries(*, party: Party, windows=None) -> QuerySet[LoanEntry]:
 def held_meters(*, party: Party, windows=None) -> QuerySet[Meter]:
     """Meters of every unit the party holds or held that were in place during
     its rights (installed before a right ended, not removed before it began)."""
-    windows = _windows(party, windows)
-    return Meter.objects.filter(
-        held_filter(
-            windows,
-            unit_field="unit_id",
-            field_name="installed_on",
-            end_field="removed_on",
-        )
+    return _held(
+        Meter,
+        party=party,
+        windows=windows,
+        unit_field="unit_id",
+        field_name="installed_on",
+        end_field="removed_on",
     ).order_by("unit_id", "installed_on", "pk")
 
 
 def held_readings(*, party: Party, windows=None) -> QuerySet[MeterReading]:
     """Readings (every status) of those meters dated during the party's
     rights."""
-    windows = _windows(party, windows)
     return (
-        MeterReading.objects.filter(
-            held_filter(windows, unit_field="meter__unit_id", field_name="reading_date")
+        _held(
+            MeterReading,
+            party=party,
+            windows=windows,
+            unit_field="meter__unit_id",
+            field_name="reading_date",
         )
         .select_related("meter")
         .order_by("meter_id", "reading_date", "id")

@@ -3,7 +3,9 @@ one home, ``ledger.queries.base``, in three forms: ``window_filter`` for the
 ORM reads, ``visible_sql`` for the SQL-written hot reads, ``RightWindow.covers``
 for one day. Property-based: for any windows and any entries, the three pick
 the same entries. The rights read in SQL (``summaries._right_rows``) give the
-same rows and related objects as the plain ORM query they replace."""
+same rows and related objects as the plain ORM query they replace, and a
+former or current holder's loan figures (``held_loans``) match a plain sum
+over the entries of their period."""
 
 import datetime as dt
 from decimal import Decimal
@@ -12,14 +14,25 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.models import LedgerEntry, Meter, UnitRight
-from ledger.queries import RightWindow, Scope, covers, held_filter, window_filter
+from ledger.models import LedgerEntry, LoanEntry, Meter, UnitRight
+from ledger.queries import (
+    RightWindow,
+    Scope,
+    covers,
+    held_filter,
+    held_loan_entries,
+    held_loans,
+    held_until,
+    window_filter,
+)
 from ledger.queries.base import rows, visible_sql
 from ledger.queries.summaries import _right_rows
 from tests.factories import (
     BuildingFactory,
     HousingCommunityFactory,
     LedgerEntryFactory,
+    LoanEntryFactory,
+    LoanFactory,
     MeterFactory,
     PartyFactory,
     UnitFactory,
@@ -194,3 +207,80 @@ def test_the_rights_read_in_sql_match_the_orm(spans):
     ]
     only = _right_rows(party=party, unit_id=made[-1].unit_id)
     assert [right.pk for right in only] == [made[-1].pk]
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    held=st.lists(window(), min_size=1, max_size=2).filter(
+        lambda found: all(
+            a.valid_to is not None and a.valid_to < b.valid_from
+            for a, b in zip(found, found[1:], strict=False)
+        )
+    ),
+    entries=st.lists(
+        st.tuples(
+            day,
+            st.sampled_from(list(LoanEntry.Kind)),
+            st.integers(min_value=1, max_value=500),
+        ),
+        max_size=8,
+    ),
+)
+def test_a_holders_loan_figures_count_only_their_period(held, entries):
+    # held_loans against a plain reference: repaid = repayments dated in the
+    # holder's rights; outstanding = granted + interest − repayments −
+    # corrections dated up to the end of their last right.
+    party = PartyFactory()
+    unit = UnitFactory()
+    for right in held:
+        UnitRightFactory(
+            party=party,
+            unit=unit,
+            valid_from=right.valid_from,
+            valid_to=right.valid_to,
+        )
+    loan = LoanFactory(unit=unit, amount_granted=Decimal("1000.00"), granted_on=START)
+    for booked_on, kind, amount in entries:
+        LoanEntryFactory(loan=loan, date=booked_on, kind=kind, amount=Decimal(amount))
+
+    end = held_until(held)
+    counted = [
+        (kind, Decimal(amount))
+        for booked_on, kind, amount in entries
+        if end is None or booked_on <= end
+    ]
+    repaid_while_held = sum(
+        (
+            Decimal(amount)
+            for booked_on, kind, amount in entries
+            if kind == LoanEntry.Kind.REPAYMENT and covers(held, booked_on)
+        ),
+        Decimal(0),
+    )
+
+    def total(kind):
+        return sum((amount for found, amount in counted if found == kind), Decimal(0))
+
+    outstanding = (
+        Decimal("1000.00")
+        + total(LoanEntry.Kind.INTEREST)
+        - total(LoanEntry.Kind.REPAYMENT)
+        - total(LoanEntry.Kind.CORRECTION)
+    )
+
+    found = list(held_loans(party=party))
+    if end is not None and end < START:
+        assert found == []  # granted after the holder left
+    else:
+        (figures,) = found
+        assert figures.repaid_while_held == repaid_while_held
+        assert figures.outstanding == outstanding
+        assert {entry.pk for entry in held_loan_entries(party=party)} == {
+            entry.pk
+            for entry in LoanEntry.objects.filter(loan=loan)
+            if covers(held, entry.date)
+        }

@@ -154,8 +154,11 @@ def _values(queryset, fields) -> list[dict]:
 def my_data(*, user) -> dict[str, list[dict]]:
     """Every record the portal keeps about the user and their party, as lists
     of plain dicts (one list per kind of record). Ledger, loan and meter data
-    are limited to the days of the party's rights, as the member area shows
-    them."""
+    are limited to the days of the party's rights, past ones included
+    (``ledger.queries.held_*``): a former holder gets nothing booked,
+    installed or read after they left, the next holder nothing from before
+    they came. A loan's ``repaid`` is what was repaid during those days, its
+    ``outstanding`` what remained on the last of them (or today)."""
     party: Party | None = user.party
     data: dict[str, list[dict]] = {
         "account": [

@@ -22,9 +22,15 @@ from ledger.models import (
     MeterReading,
     Party,
     Unit,
-    UnitRight,
 )
-from ledger.queries import money, month_start
+from ledger.queries import (
+    UnitNotVisible,
+    last_accepted_reading,
+    money,
+    month_start,
+    next_accepted_reading,
+    party_scope,
+)
 
 #: Kinds whose amount lowers the balance (stored negative) and raises it.
 OWED_KINDS = {LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.INTEREST}
@@ -72,38 +78,150 @@ def ledger_entry_create(
     return entry
 
 
+#: The most a household can plausibly use in a day, per kind of meter. A
+#: reading implying more is refused as a typo (a digit too many, a misplaced
+#: comma); the office can still record a real one.
+DAILY_CAP = {
+    Meter.Kind.COLD_WATER: Decimal("2"),  # m³ (a household uses ~0.1–0.3)
+    Meter.Kind.HOT_WATER: Decimal("1"),  # m³
+    Meter.Kind.HEAT_ALLOCATOR: Decimal("50"),  # allocator units
+    Meter.Kind.GAS: Decimal("20"),  # m³
+    Meter.Kind.ELECTRICITY: Decimal("100"),  # kWh
+}
+DEFAULT_DAILY_CAP = Decimal("100")
+
+
+def meter_reading_check(
+    *, meter: Meter, reading_date: dt.date, value: Decimal, today: dt.date | None
+) -> None:
+    """The one validation of a meter reading (a resident's submission, the
+    office's acceptance of it). Raise ``ValidationError`` (with field names)
+    unless the reading is plausible: not in the future (after ``today``;
+    ``None`` skips this), within the meter's life, not lower than the
+    meter's last accepted reading before it (a replaced meter starts again:
+    only the new meter's own readings count), not higher than a later accepted
+    reading, and not more than the daily cap for the kind of meter since the
+    previous reading (or since installation)."""
+    if today is not None and reading_date > today:
+        raise ValidationError(
+            {"reading_date": _("The reading date cannot be in the future.")}
+        )
+    if reading_date < meter.installed_on:
+        raise ValidationError(
+            {
+                "reading_date": _(
+                    "This meter was installed on %(date)s, after that day."
+                )
+                % {"date": meter.installed_on.strftime("%d.%m.%Y")}
+            }
+        )
+    if meter.removed_on and reading_date > meter.removed_on:
+        raise ValidationError(
+            {
+                "reading_date": _(
+                    "This meter was removed on %(date)s. Submit the reading of "
+                    "the meter that replaced it."
+                )
+                % {"date": meter.removed_on.strftime("%d.%m.%Y")}
+            }
+        )
+    if value < 0:
+        raise ValidationError({"value": _("A reading cannot be negative.")})
+
+    previous = last_accepted_reading(meter=meter, before=reading_date)
+    if previous is not None and value < previous.value:
+        raise ValidationError(
+            {
+                "value": _(
+                    "The reading is lower than the last accepted one "
+                    "(%(value)s on %(date)s). Meters do not go backwards; check "
+                    "the digits. If the meter was replaced, the office records "
+                    "the new meter first."
+                )
+                % {
+                    "value": _decimal(previous.value),
+                    "date": previous.reading_date.strftime("%d.%m.%Y"),
+                }
+            }
+        )
+    following = next_accepted_reading(meter=meter, after=reading_date)
+    if following is not None and value > following.value:
+        raise ValidationError(
+            {
+                "value": _(
+                    "The reading is higher than the accepted reading of a later "
+                    "day (%(value)s on %(date)s)."
+                )
+                % {
+                    "value": _decimal(following.value),
+                    "date": following.reading_date.strftime("%d.%m.%Y"),
+                }
+            }
+        )
+
+    # A new meter (also one that replaced another) counts from zero at its
+    # installation, never from the old meter's figures.
+    since_date = previous.reading_date if previous else meter.installed_on
+    since_value = previous.value if previous else Decimal(0)
+    days = max((reading_date - since_date).days, 1)
+    cap = DAILY_CAP.get(meter.kind, DEFAULT_DAILY_CAP)
+    if value - since_value > cap * days:
+        raise ValidationError(
+            {
+                "value": _(
+                    "This reading means %(used)s %(unit)s in %(days)d days, more "
+                    "than a household can use (at most %(cap)s %(unit)s a day). "
+                    "Check the digits and the decimal comma."
+                )
+                % {
+                    "used": _decimal(value - since_value),
+                    "unit": meter.unit_of_measure,
+                    "days": days,
+                    "cap": _decimal(cap),
+                }
+            }
+        )
+
+
+def _decimal(value: Decimal) -> str:
+    """``12.300`` → ``12,3`` for messages (Polish decimal comma)."""
+    return format(Decimal(value).normalize(), "f").replace(".", ",")
+
+
 @transaction.atomic
 def meter_reading_submit(
     *, party: Party, meter: Meter, reading_date: dt.date, value: Decimal, user
 ) -> MeterReading:
     """A resident submits a reading of a meter in a unit they hold a right to
-    on ``reading_date``. It waits for staff review (``pending``). A reading
-    lower than the last accepted one of the same meter is refused."""
-    if (
-        not UnitRight.objects.valid_on(reading_date)
-        .filter(party=party, unit=meter.unit_id)
-        .exists()
-    ):
-        raise ValidationError(_("You have no right to this unit on that day."))
-    if meter.removed_on and reading_date > meter.removed_on:
-        raise ValidationError(_("This meter was removed before that day."))
-    if reading_date < meter.installed_on:
-        raise ValidationError(_("This meter was installed after that day."))
-    last = (
-        MeterReading.objects.filter(
-            meter=meter,
-            status=MeterReading.Status.ACCEPTED,
-            reading_date__lte=reading_date,
-        )
-        .order_by("-reading_date", "-id")
-        .values_list("value", flat=True)
-        .first()
+    on ``reading_date``. It waits for staff review (``pending``). The reading
+    must pass ``meter_reading_check``; one pending reading a day."""
+    meter_reading_check(
+        meter=meter,
+        reading_date=reading_date,
+        value=value,
+        today=timezone.localdate(),
     )
-    if last is not None and value < last:
+    try:
+        held = party_scope(party=party, unit=meter.unit_id).covers(reading_date)
+    except UnitNotVisible:
+        held = False
+    if not held:
+        raise ValidationError(_("You have no right to this unit on that day."))
+    if MeterReading.objects.filter(
+        meter=meter,
+        reading_date=reading_date,
+        source=MeterReading.Source.RESIDENT,
+        status=MeterReading.Status.PENDING,
+    ).exists():
         raise ValidationError(
-            _("The reading is lower than the last accepted one (%(last)s).")
-            % {"last": last}
+            {
+                "reading_date": _(
+                    "You have already submitted a reading for that day; it is "
+                    "waiting for the office."
+                )
+            }
         )
+
     reading = MeterReading(
         meter=meter,
         reading_date=reading_date,
@@ -131,7 +249,16 @@ def lock_pending(record, message: str) -> None:
 def meter_reading_review(
     *, reading: MeterReading, accept: bool, note: str = ""
 ) -> MeterReading:
-    """Staff accept or reject a reading a resident submitted."""
+    """Staff accept or reject a reading a resident submitted. An accepted
+    reading must still pass ``meter_reading_check`` (another reading of the
+    meter may have been accepted since it was submitted)."""
+    if accept:
+        meter_reading_check(
+            meter=reading.meter,
+            reading_date=reading.reading_date,
+            value=reading.value,
+            today=None,
+        )
     lock_pending(
         reading,
         _(

@@ -329,9 +329,7 @@ class PartyInspectView(InspectView):
         )
         rows = []
         for right in rights:
-            if right.valid_from <= today and (
-                right.valid_to is None or right.valid_to >= today
-            ):
+            if queries.RightWindow(right.valid_from, right.valid_to).covers(today):
                 total = queries.balance(
                     party=self.instance, unit=right.unit, on=today
                 ).total

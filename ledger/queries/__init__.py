@@ -16,7 +16,15 @@ index, not the history.
 - ``balances``: balances as of a day with the §III.4 simulation (one unit or
   many at once);
 - ``statements``: statements with running balances and payment–charge pairs;
-- ``records``: loans, meters and membership.
+- ``summaries``: a party's units with rights, balances and the ledger page,
+  as the member area shows them;
+- ``records``: loans (the one definition of repaid and outstanding), meters,
+  readings, membership, and everything a party holds or held (``held_*``).
+
+The rule "a party sees a unit's data only while holding its right" lives in
+``base``: ``window_filter`` (with ``held_filter`` for several units) for the
+ORM reads, ``visible_sql`` for the SQL ones, ``RightWindow.covers`` for one
+day; ``held_on`` says which units a party holds on a day.
 """
 
 from .balances import (
@@ -43,20 +51,35 @@ from .base import (
     UnitNotVisible,
     covers,
     due_date_in_month,
+    held_filter,
+    held_on,
+    held_until,
     money,
     month_start,
     party_scope,
+    party_windows,
     right_windows,
     staff_scope,
     window_filter,
 )
 from .records import (
+    held_ledger_entries,
+    held_loan_entries,
+    held_loans,
+    held_meters,
+    held_readings,
+    last_accepted_reading,
     loan_arrears,
     loan_entries_for_party,
+    loan_for_party,
     loans_for_party,
+    loans_for_units,
     loans_with_figures,
     memberships_for_party,
+    meter_for_party,
     meters_for_party,
+    meters_for_units,
+    next_accepted_reading,
     readings_for_party,
     submitted_readings_for_party,
 )
@@ -68,6 +91,15 @@ from .statements import (
     statement,
     statement_for_staff,
     statement_page,
+)
+from .summaries import (
+    LedgerPage,
+    UnitSummary,
+    current_units,
+    ledger_years,
+    unit_ledger,
+    unit_summaries,
+    unit_summary,
 )
 from .units import (
     communities_for_party,
@@ -81,6 +113,7 @@ __all__ = [
     "ZERO",
     "Balance",
     "BalanceBreakdown",
+    "LedgerPage",
     "MonthCharge",
     "PairedEntry",
     "Payment",
@@ -91,6 +124,7 @@ __all__ = [
     "StatementRow",
     "Totals",
     "UnitNotVisible",
+    "UnitSummary",
     "balance",
     "balance_breakdown",
     "balance_breakdown_for_staff",
@@ -98,19 +132,36 @@ __all__ = [
     "communities_for_party",
     "component_order",
     "covers",
+    "current_units",
     "due_date_in_month",
+    "held_filter",
+    "held_ledger_entries",
+    "held_loan_entries",
+    "held_loans",
+    "held_meters",
+    "held_on",
+    "held_readings",
+    "held_until",
+    "last_accepted_reading",
     "last_import_at",
     "last_payment",
+    "ledger_years",
     "loan_arrears",
     "loan_entries_for_party",
+    "loan_for_party",
     "loans_for_party",
+    "loans_for_units",
     "loans_with_figures",
     "memberships_for_party",
+    "meter_for_party",
     "meters_for_party",
+    "meters_for_units",
     "money",
     "month_charges",
     "month_start",
+    "next_accepted_reading",
     "party_scope",
+    "party_windows",
     "readings_for_party",
     "right_windows",
     "rights_for_party",
@@ -120,6 +171,9 @@ __all__ = [
     "statement_page",
     "submitted_readings_for_party",
     "unit_for_party",
+    "unit_ledger",
+    "unit_summaries",
+    "unit_summary",
     "unit_totals",
     "units_for_party",
     "window_filter",

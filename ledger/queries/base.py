@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -99,6 +99,15 @@ def right_windows(*, party: Party, unit: Unit | int) -> tuple[RightWindow, ...]:
     return windows
 
 
+def held_on(*, party: Party, on: dt.date, unit_ref: str = "unit") -> Exists:
+    """Whether the party holds a right, valid on ``on``, to the unit of the
+    outer row (``unit_ref``: its unit field, ``"pk"`` for units): which units
+    the member area lists today."""
+    return Exists(
+        UnitRight.objects.valid_on(on).filter(party=party, unit=OuterRef(unit_ref))
+    )
+
+
 def party_scope(*, party: Party, unit: Unit | int) -> Scope:
     """What ``party`` sees of ``unit`` (one query); ``UnitNotVisible`` if nothing."""
     windows = right_windows(party=party, unit=unit)
@@ -110,18 +119,69 @@ def staff_scope(unit: Unit | int) -> Scope:
     return Scope(unit.pk if isinstance(unit, Unit) else int(unit), None)
 
 
-def window_filter(windows, field_name: str) -> Q:
-    """``field_name`` within any of the windows; everything when ``None``
-    (staff views)."""
+def party_windows(*, party: Party) -> dict[int, tuple[RightWindow, ...]]:
+    """Every right the party holds or held, as windows by unit id, oldest
+    first (one query). Past rights count: a former holder still sees their
+    own period."""
+    windows: dict[int, list[RightWindow]] = {}
+    rights = (
+        UnitRight.objects.filter(party=party)
+        .order_by("valid_from", "pk")
+        .values_list("unit_id", "valid_from", "valid_to")
+    )
+    for unit_id, valid_from, valid_to in rights:
+        windows.setdefault(unit_id, []).append(RightWindow(valid_from, valid_to))
+    return {unit_id: tuple(found) for unit_id, found in windows.items()}
+
+
+def window_filter(windows, field_name: str, *, end_field: str | None = None) -> Q:
+    """The right-period rule as an ORM condition: ``field_name`` (a day)
+    within any of the windows, inclusive; everything when ``windows`` is
+    ``None`` (staff views). With ``end_field`` the row spans the days from
+    ``field_name`` to ``end_field`` (open when null: a meter's installation
+    and removal) and counts when that span overlaps a window.
+
+    ``RightWindow.covers`` is the same rule for one day in Python and
+    ``visible_sql`` for the ledger's SQL reads."""
     if windows is None:
         return Q()
     condition = Q(pk__in=[])
     for window in windows:
-        part = Q(**{f"{field_name}__gte": window.valid_from})
+        if end_field is None:
+            part = Q(**{f"{field_name}__gte": window.valid_from})
+        else:
+            part = Q(**{f"{end_field}__isnull": True}) | Q(
+                **{f"{end_field}__gte": window.valid_from}
+            )
         if window.valid_to is not None:
             part &= Q(**{f"{field_name}__lte": window.valid_to})
         condition |= part
     return condition
+
+
+def held_filter(
+    windows_by_unit: dict[int, tuple[RightWindow, ...]],
+    *,
+    unit_field: str,
+    field_name: str,
+    end_field: str | None = None,
+) -> Q:
+    """``window_filter`` for rows of several units, each with its own windows
+    (``party_windows``): a row counts when its unit is one of them and its day
+    (or span) lies in that unit's windows. Nothing for no units."""
+    condition = Q(pk__in=[])
+    for unit_id, windows in windows_by_unit.items():
+        condition |= Q(**{unit_field: unit_id}) & window_filter(
+            windows, field_name, end_field=end_field
+        )
+    return condition
+
+
+def held_until(windows) -> dt.date | None:
+    """The last day of the windows (``None`` while one is open)."""
+    if any(window.valid_to is None for window in windows):
+        return None
+    return max(window.valid_to for window in windows)
 
 
 def covers(windows, day: dt.date) -> bool:

@@ -8,17 +8,14 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from ledger.models import HousingCommunity, Party, Unit, UnitRight
 
-from .base import UnitNotVisible
+from .base import UnitNotVisible, held_on
 
 
 def units_for_party(*, party: Party, on: dt.date) -> QuerySet[Unit]:
     """Units the party holds a right to on day ``on``, with building, estate
     (and its office) and community loaded, ordered by address."""
-    valid_rights = UnitRight.objects.valid_on(on).filter(
-        party=party, unit=OuterRef("pk")
-    )
     return (
-        Unit.objects.filter(Exists(valid_rights))
+        Unit.objects.filter(held_on(party=party, on=on, unit_ref="pk"))
         .select_related("building__estate", "building__community")
         .order_by("zone", "building__address", "number")
     )

@@ -23,16 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger import queries as ledger_queries
-from ledger.models import (
-    LedgerEntry,
-    LoanEntry,
-    Meter,
-    MeterReading,
-    Party,
-    UnitRight,
-)
-from ledger.queries import RightWindow
-from members.area import queries
+from ledger.models import Party, UnitRight
 from members.models import (
     AuditEvent,
     ContactChangeRequest,
@@ -89,7 +80,7 @@ def write_csv(header: list[str], rows) -> str:
 # --- The ledger as CSV ----------------------------------------------------------------
 
 
-def ledger_csv(page: queries.LedgerPage) -> str:
+def ledger_csv(page: ledger_queries.LedgerPage) -> str:
     """The entries of a ledger page (all of them: build it unpaginated), with
     the opening and closing balance rows."""
     header = [
@@ -163,8 +154,11 @@ def _values(queryset, fields) -> list[dict]:
 def my_data(*, user) -> dict[str, list[dict]]:
     """Every record the portal keeps about the user and their party, as lists
     of plain dicts (one list per kind of record). Ledger, loan and meter data
-    are limited to the days of the party's rights, as the member area shows
-    them."""
+    are limited to the days of the party's rights, past ones included
+    (``ledger.queries.held_*``): a former holder gets nothing booked,
+    installed or read after they left, the next holder nothing from before
+    they came. A loan's ``repaid`` is what was repaid during those days, its
+    ``outstanding`` what remained on the last of them (or today)."""
     party: Party | None = user.party
     data: dict[str, list[dict]] = {
         "account": [
@@ -222,22 +216,10 @@ def my_data(*, user) -> dict[str, list[dict]]:
         }
         for right in rights
     ]
-    windows: dict[int, list[RightWindow]] = {}
-    units = {}
-    for right in rights:
-        windows.setdefault(right.unit_id, []).append(
-            RightWindow(right.valid_from, right.valid_to)
-        )
-        units[right.unit_id] = right.unit
-
-    def visible(field_name: str, unit_field: str) -> Q:
-        condition = Q(pk__in=[])
-        for unit_id, unit_windows in windows.items():
-            condition |= Q(**{unit_field: unit_id}) & ledger_queries.window_filter(
-                unit_windows, field_name
-            )
-        return condition
-
+    # What the member area shows, for every right the party holds or held:
+    # only the days of each right (``ledger.queries``, "held_*").
+    windows = ledger_queries.party_windows(party=party)
+    units = {right.unit_id: right.unit for right in rights}
     data["ledger"] = [
         {
             "unit": str(units[entry.unit_id]),
@@ -250,15 +232,8 @@ def my_data(*, user) -> dict[str, list[dict]]:
             "document_number": entry.document_number,
             "description": entry.description,
         }
-        for entry in LedgerEntry.objects.filter(visible("booking_date", "unit_id"))
-        .select_related("component")
-        .order_by("unit_id", "booking_date", "id")
+        for entry in ledger_queries.held_ledger_entries(party=party, windows=windows)
     ]
-    loans = list(
-        ledger_queries.loans_with_figures()
-        .filter(unit_id__in=list(windows))
-        .order_by("granted_on", "pk")
-    )
     data["loans"] = [
         {
             "unit": str(units[loan.unit_id]),
@@ -268,10 +243,10 @@ def my_data(*, user) -> dict[str, list[dict]]:
             "granted_on": loan.granted_on,
             "instalment_amount": loan.instalment_amount,
             "instalments_count": loan.instalments_count,
-            "repaid": ledger_queries.money(loan.repaid),
+            "repaid": ledger_queries.money(loan.repaid_while_held),
             "outstanding": ledger_queries.money(loan.outstanding),
         }
-        for loan in loans
+        for loan in ledger_queries.held_loans(party=party, windows=windows)
     ]
     data["loan_entries"] = [
         {
@@ -281,9 +256,7 @@ def my_data(*, user) -> dict[str, list[dict]]:
             "amount": entry.amount,
             "description": entry.description,
         }
-        for entry in LoanEntry.objects.filter(visible("date", "loan__unit_id"))
-        .select_related("loan")
-        .order_by("loan_id", "date", "id")
+        for entry in ledger_queries.held_loan_entries(party=party, windows=windows)
     ]
     data["meters"] = [
         {
@@ -295,9 +268,7 @@ def my_data(*, user) -> dict[str, list[dict]]:
             "installed_on": meter.installed_on,
             "removed_on": meter.removed_on,
         }
-        for meter in Meter.objects.filter(unit_id__in=list(windows)).order_by(
-            "unit_id", "installed_on", "pk"
-        )
+        for meter in ledger_queries.held_meters(party=party, windows=windows)
     ]
     data["meter_readings"] = [
         {
@@ -309,11 +280,7 @@ def my_data(*, user) -> dict[str, list[dict]]:
             "submitted_by_you": reading.submitted_by_id == user.pk,
             "review_note": reading.review_note,
         }
-        for reading in MeterReading.objects.filter(
-            visible("reading_date", "meter__unit_id") | Q(submitted_by=user)
-        )
-        .select_related("meter")
-        .order_by("meter_id", "reading_date", "id")
+        for reading in ledger_queries.held_readings(party=party, windows=windows)
     ]
     data["membership"] = [
         {

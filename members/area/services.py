@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ledger import queries as ledger_queries
 from ledger import services as ledger_services
 from ledger.models import Meter, MeterReading, Party
-from members.area import queries
 from members.models import (
     ContactChangeRequest,
     DiscrepancyReport,
@@ -30,140 +30,13 @@ logger = logging.getLogger(__name__)
 
 # --- Meter readings -------------------------------------------------------------------
 
-#: The most a household can plausibly use in a day, per kind of meter. A
-#: reading implying more is refused as a typo (a digit too many, a misplaced
-#: comma); the office can still record a real one.
-DAILY_CAP = {
-    Meter.Kind.COLD_WATER: Decimal("2"),  # m³ (a household uses ~0.1–0.3)
-    Meter.Kind.HOT_WATER: Decimal("1"),  # m³
-    Meter.Kind.HEAT_ALLOCATOR: Decimal("50"),  # allocator units
-    Meter.Kind.GAS: Decimal("20"),  # m³
-    Meter.Kind.ELECTRICITY: Decimal("100"),  # kWh
-}
-DEFAULT_DAILY_CAP = Decimal("100")
-
-
-def meter_reading_check(
-    *, meter: Meter, reading_date: dt.date, value: Decimal, today: dt.date
-) -> None:
-    """Raise ``ValidationError`` (with field names) unless the reading is
-    plausible: not in the future, within the meter's life, not lower than the
-    meter's last accepted reading before it (a replaced meter starts again:
-    only the new meter's own readings count), not higher than a later accepted
-    reading, and not more than the daily cap for the kind of meter since the
-    previous reading (or since installation)."""
-    if reading_date > today:
-        raise ValidationError(
-            {"reading_date": _("The reading date cannot be in the future.")}
-        )
-    if reading_date < meter.installed_on:
-        raise ValidationError(
-            {
-                "reading_date": _(
-                    "This meter was installed on %(date)s, after that day."
-                )
-                % {"date": meter.installed_on.strftime("%d.%m.%Y")}
-            }
-        )
-    if meter.removed_on and reading_date > meter.removed_on:
-        raise ValidationError(
-            {
-                "reading_date": _(
-                    "This meter was removed on %(date)s. Submit the reading of "
-                    "the meter that replaced it."
-                )
-                % {"date": meter.removed_on.strftime("%d.%m.%Y")}
-            }
-        )
-    if value < 0:
-        raise ValidationError({"value": _("A reading cannot be negative.")})
-
-    previous = queries.last_accepted_reading(meter=meter, before=reading_date)
-    if previous is not None and value < previous.value:
-        raise ValidationError(
-            {
-                "value": _(
-                    "The reading is lower than the last accepted one "
-                    "(%(value)s on %(date)s). Meters do not go backwards; check "
-                    "the digits. If the meter was replaced, the office records "
-                    "the new meter first."
-                )
-                % {
-                    "value": _decimal(previous.value),
-                    "date": previous.reading_date.strftime("%d.%m.%Y"),
-                }
-            }
-        )
-    following = queries.next_accepted_reading(meter=meter, after=reading_date)
-    if following is not None and value > following.value:
-        raise ValidationError(
-            {
-                "value": _(
-                    "The reading is higher than the accepted reading of a later "
-                    "day (%(value)s on %(date)s)."
-                )
-                % {
-                    "value": _decimal(following.value),
-                    "date": following.reading_date.strftime("%d.%m.%Y"),
-                }
-            }
-        )
-
-    # A new meter (also one that replaced another) counts from zero at its
-    # installation, never from the old meter's figures.
-    since_date = previous.reading_date if previous else meter.installed_on
-    since_value = previous.value if previous else Decimal(0)
-    days = max((reading_date - since_date).days, 1)
-    cap = DAILY_CAP.get(meter.kind, DEFAULT_DAILY_CAP)
-    if value - since_value > cap * days:
-        raise ValidationError(
-            {
-                "value": _(
-                    "This reading means %(used)s %(unit)s in %(days)d days, more "
-                    "than a household can use (at most %(cap)s %(unit)s a day). "
-                    "Check the digits and the decimal comma."
-                )
-                % {
-                    "used": _decimal(value - since_value),
-                    "unit": meter.unit_of_measure,
-                    "days": days,
-                    "cap": _decimal(cap),
-                }
-            }
-        )
-    if MeterReading.objects.filter(
-        meter=meter,
-        reading_date=reading_date,
-        source=MeterReading.Source.RESIDENT,
-        status=MeterReading.Status.PENDING,
-    ).exists():
-        raise ValidationError(
-            {
-                "reading_date": _(
-                    "You have already submitted a reading for that day; it is "
-                    "waiting for the office."
-                )
-            }
-        )
-
-
-def _decimal(value: Decimal) -> str:
-    """``12.300`` → ``12,3`` for messages (Polish decimal comma)."""
-    return format(Decimal(value).normalize(), "f").replace(".", ",")
-
 
 def resident_meter_reading_submit(
     *, party: Party, user, meter: Meter, reading_date: dt.date, value: Decimal
 ) -> MeterReading:
-    """A resident's own reading: checked (``meter_reading_check``), then
-    stored by ``ledger.services.meter_reading_submit`` as ``pending`` with
-    source "resident", for staff to accept or reject."""
-    meter_reading_check(
-        meter=meter,
-        reading_date=reading_date,
-        value=value,
-        today=timezone.localdate(),
-    )
+    """A resident's own reading: checked and stored by
+    ``ledger.services.meter_reading_submit`` (``meter_reading_check``) as
+    ``pending`` with source "resident", for staff to accept or reject."""
     return ledger_services.meter_reading_submit(
         party=party, meter=meter, reading_date=reading_date, value=value, user=user
     )
@@ -178,7 +51,7 @@ def discrepancy_report_create(
 ) -> DiscrepancyReport:
     """Record a resident's report about a unit's balance and notify the
     unit's estate office by e-mail (in the background, after commit)."""
-    summary = queries.unit_summary(
+    summary = ledger_queries.unit_summary(
         party=party, unit_id=unit_id, on=timezone.localdate()
     )
     report = DiscrepancyReport(

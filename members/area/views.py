@@ -3,9 +3,10 @@
 Every view is wrapped in ``member_required`` (login, second factor when the
 user has one, never cached; the forced password change, blocking and idle
 timeout are enforced by the members middleware for all of /iok/). A view
-authorises, calls ``members.area.queries``/``services`` with the logged-in
-user's party, and renders. Ids in URLs are looked up within that party's
-units, so another resident's id is a 404.
+authorises, calls ``ledger.queries`` (the resident's units and figures),
+``members.area.queries`` (their reports and requests) or ``services`` with
+the logged-in user's party, and renders. Ids in URLs are looked up within
+that party's units, so another resident's id is a 404.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def _by_unit(items, name: str, *, party, on) -> list[dict]:
             "summary": summary,
             name: [item for item in items if item.unit_id == summary.unit.pk],
         }
-        for summary in queries.current_units(party=party, on=on)
+        for summary in ledger_queries.current_units(party=party, on=on)
     ]
 
 
@@ -111,7 +112,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     party = _party_key(request)
     summaries = (
-        queries.unit_summaries(party=party, on=today) if party is not None else []
+        ledger_queries.unit_summaries(party=party, on=today)
+        if party is not None
+        else []
     )
     _keep_party(request, summaries)
     party = request.user.party
@@ -154,15 +157,15 @@ def _ledger_page(request: HttpRequest, unit_id: int, *, paginate: bool = True):
     if party is None:
         raise Http404
     today = timezone.localdate()
-    summary = queries.unit_summary(party=party, unit_id=unit_id, on=today)
+    summary = ledger_queries.unit_summary(party=party, unit_id=unit_id, on=today)
     _keep_party(request, [summary])
     form = LedgerFilterForm(
         request.GET or None,
-        years=queries.ledger_years(summary, on=today),
+        years=ledger_queries.ledger_years(summary, on=today),
         today=today,
     )
     date_from, date_to, kind, page = form.period()
-    ledger = queries.unit_ledger(
+    ledger = ledger_queries.unit_ledger(
         party=party,
         unit_id=unit_id,
         on=today,
@@ -245,7 +248,7 @@ def ledger_csv_view(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_create_view(request: HttpRequest, unit_id: int) -> HttpResponse:
     party = _party(request)
-    summary = queries.unit_summary(
+    summary = ledger_queries.unit_summary(
         party=party, unit_id=unit_id, on=timezone.localdate()
     )
     form = DiscrepancyReportForm(request.POST or None, request.FILES or None)
@@ -314,7 +317,7 @@ def report_attachment_view(request: HttpRequest, report_id: int) -> FileResponse
 def loans_view(request: HttpRequest) -> HttpResponse:
     party = _party(request)
     today = timezone.localdate()
-    loans = list(queries.loans_for_units(party=party, on=today))
+    loans = list(ledger_queries.loans_for_units(party=party, on=today))
     for loan in loans:
         loan.arrears = ledger_queries.loan_arrears(loan)
     groups = _by_unit(loans, "loans", party=party, on=today)
@@ -324,7 +327,9 @@ def loans_view(request: HttpRequest) -> HttpResponse:
 @member_required
 def loan_detail_view(request: HttpRequest, loan_id: int) -> HttpResponse:
     party = _party(request)
-    loan = queries.loan_for_party(party=party, loan_id=loan_id, on=timezone.localdate())
+    loan = ledger_queries.loan_for_party(
+        party=party, loan_id=loan_id, on=timezone.localdate()
+    )
     loan.arrears = ledger_queries.loan_arrears(loan)
     entries = ledger_queries.loan_entries_for_party(party=party, loan=loan).order_by(
         "date", "id"
@@ -339,7 +344,7 @@ def loan_detail_view(request: HttpRequest, loan_id: int) -> HttpResponse:
 def meters_view(request: HttpRequest) -> HttpResponse:
     party = _party(request)
     today = timezone.localdate()
-    meters = list(queries.meters_for_units(party=party, on=today))
+    meters = list(ledger_queries.meters_for_units(party=party, on=today))
     groups = _by_unit(meters, "meters", party=party, on=today)
     return _render(request, "meters.html", {"groups": groups})
 
@@ -349,7 +354,7 @@ def meters_view(request: HttpRequest) -> HttpResponse:
 def meter_detail_view(request: HttpRequest, meter_id: int) -> HttpResponse:
     party = _party(request)
     today = timezone.localdate()
-    meter = queries.meter_for_party(party=party, meter_id=meter_id, on=today)
+    meter = ledger_queries.meter_for_party(party=party, meter_id=meter_id, on=today)
     form = MeterReadingForm(request.POST or None)
     if request.method == "POST" and not meter.removed_on and form.is_valid():
         try:
@@ -411,7 +416,7 @@ def membership_view(request: HttpRequest) -> HttpResponse:
         {
             "memberships": memberships,
             "active": [m for m in memberships if m.status == Membership.Status.ACTIVE],
-            "units": queries.current_units(party=party, on=timezone.localdate()),
+            "units": ledger_queries.current_units(party=party, on=timezone.localdate()),
         },
     )
 
@@ -443,7 +448,7 @@ def contact_view(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return redirect("members:contact")
-    units = queries.current_units(party=party, on=timezone.localdate())
+    units = ledger_queries.current_units(party=party, on=timezone.localdate())
     estates = []
     for summary in units:
         estate = summary.estate
@@ -473,7 +478,7 @@ def payments_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     links = get_site_links()
     payments = []
-    for summary in queries.unit_summaries(party=party, on=today):
+    for summary in ledger_queries.unit_summaries(party=party, on=today):
         unit = summary.unit
         amount = summary.balance.arrears
         transfer = None

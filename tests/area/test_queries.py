@@ -1,4 +1,5 @@
-"""The member area's batched reads give the same figures as ``ledger.queries``.
+"""The member area's batched reads (``ledger.queries.summaries``) give the
+same figures as the single-unit reads of ``ledger.queries``.
 
 The dashboard computes every unit of a party at once (``ledger.queries.breakdowns``
 over the scopes built from the rights the area reads in SQL) and the ledger page
@@ -18,7 +19,6 @@ from hypothesis import strategies as st
 
 from ledger import queries as ledger_queries
 from ledger.models import ChargeComponent, EntrySettlement, LedgerEntry
-from members.area import queries
 from tests.area.conftest import book_month
 from tests.factories import (
     ChargeScheduleFactory,
@@ -90,7 +90,7 @@ DAYS = st.dates(min_value=dt.date(2024, 6, 25), max_value=dt.date(2025, 3, 25))
 @given(day=DAYS)
 def test_dashboard_balances_match_ledger_queries(history, day):
     party, *_units = history
-    summaries = queries.unit_summaries(party=party, on=day)
+    summaries = ledger_queries.unit_summaries(party=party, on=day)
     for summary in summaries:
         expected = ledger_queries.balance_breakdown(
             party=party, unit=summary.unit, on=day
@@ -122,10 +122,10 @@ def test_dashboard_balances_match_ledger_queries(history, day):
 )
 def test_ledger_page_matches_ledger_statement(history, day, start, page):
     party, flat1, flat2 = history
-    held = [s.unit for s in queries.current_units(party=party, on=day)]
+    held = [s.unit for s in ledger_queries.current_units(party=party, on=day)]
     assert flat1 in held and (flat2 in held) == (day >= dt.date(2024, 7, 1))
     for unit in held:
-        got = queries.unit_ledger(
+        got = ledger_queries.unit_ledger(
             party=party,
             unit_id=unit.pk,
             on=day,
@@ -156,7 +156,7 @@ def test_a_previous_owners_arrears_are_not_in_the_new_owners_balance(history):
     party, _flat1, flat2 = history
     day = dt.date(2024, 7, 5)
     (summary,) = [
-        s for s in queries.unit_summaries(party=party, on=day) if s.unit == flat2
+        s for s in ledger_queries.unit_summaries(party=party, on=day) if s.unit == flat2
     ]
     # Only July's charges (simulated, not booked before the 1st... booked on
     # the 1st within the new right): nothing from the previous owner.
@@ -166,7 +166,7 @@ def test_a_previous_owners_arrears_are_not_in_the_new_owners_balance(history):
 
 def test_the_kind_filter_lists_one_kind_without_a_running_balance(history):
     party, flat1, _flat2 = history
-    page = queries.unit_ledger(
+    page = ledger_queries.unit_ledger(
         party=party,
         unit_id=flat1.pk,
         on=dt.date(2025, 3, 15),
@@ -199,7 +199,7 @@ def test_payment_charge_pairs_are_shown_only_within_the_partys_rights(history):
         payment=payment, charge=new_charge, amount=Decimal("20")
     )
 
-    page = queries.unit_ledger(
+    page = ledger_queries.unit_ledger(
         party=party,
         unit_id=flat2.pk,
         on=dt.date(2024, 7, 31),
@@ -215,9 +215,11 @@ def test_another_partys_unit_is_not_found(history):
     party, *_ = history
     stranger = UnitFactory()
     with pytest.raises(ledger_queries.UnitNotVisible):
-        queries.unit_summary(party=party, unit_id=stranger.pk, on=dt.date(2025, 1, 1))
+        ledger_queries.unit_summary(
+            party=party, unit_id=stranger.pk, on=dt.date(2025, 1, 1)
+        )
     with pytest.raises(ledger_queries.UnitNotVisible):
-        queries.unit_ledger(
+        ledger_queries.unit_ledger(
             party=party,
             unit_id=stranger.pk,
             on=dt.date(2025, 1, 1),

@@ -200,3 +200,33 @@ def test_memberships_for_party_returns_only_its_own():
     MembershipFactory()
 
     assert list(queries.memberships_for_party(party=party)) == [mine]
+
+
+def test_staff_cannot_accept_a_reading_lower_than_one_accepted_since(
+    django_user_model,
+):
+    # The office's acceptance runs the same check as the resident's form: a
+    # reading accepted meanwhile for a later day makes this one implausible.
+    party = PartyFactory()
+    meter = MeterFactory()
+    UnitRightFactory(party=party, unit=meter.unit)
+    MeterReadingFactory(
+        meter=meter, reading_date=dt.date(2024, 4, 30), value=Decimal("50.000")
+    )
+    user = django_user_model.objects.create_user(username=party.number, party=party)
+    reading = meter_reading_submit(
+        party=party,
+        meter=meter,
+        reading_date=TODAY - dt.timedelta(days=10),
+        value=Decimal("58.000"),
+        user=user,
+    )
+    MeterReadingFactory(meter=meter, reading_date=TODAY, value=Decimal("55.000"))
+
+    with pytest.raises(ValidationError):
+        meter_reading_review(reading=reading, accept=True)
+    reading.refresh_from_db()
+    assert reading.status == MeterReading.Status.PENDING
+    meter_reading_review(reading=reading, accept=False, note="Za wysoki.")
+    reading.refresh_from_db()
+    assert reading.status == MeterReading.Status.REJECTED

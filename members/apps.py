@@ -8,6 +8,10 @@ class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from ledger.signals import import_finished
+
         from . import audit, receivers  # noqa: F401 - connects signal receivers
 
-        audit.connect_ledger_signal()
+        import_finished.connect(
+            audit.record_import, dispatch_uid="members.audit.record_import"
+        )

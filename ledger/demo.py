@@ -411,12 +411,11 @@ class DemoBuilder:
                     community=community,
                 )
             )
-        Building.objects.bulk_create(
+        write_instances(
+            Building,
             buildings,
-            update_conflicts=True,
-            unique_fields=["code"],
-            update_fields=["address", "postal_code", "city", "estate", "community"],
-            batch_size=1000,
+            ("code", "address", "postal_code", "city", "estate_id", "community_id"),
+            upsert_on=("code",),
         )
         return estates, communities, buildings
 
@@ -580,20 +579,13 @@ class DemoBuilder:
             )
             for plan in self.units
         ]
-        Unit.objects.bulk_create(
+        write_instances(
+            Unit,
             objects,
-            update_conflicts=True,
-            unique_fields=["code"],
-            update_fields=[
-                "building",
-                "number",
-                "kind",
-                "floor_area",
-                "zone",
-                "bank_account",
-            ],
-            batch_size=1000,
-        )
+            ("code", "building_id", "number", "kind", "floor_area", "zone",
+             "bank_account"),
+            upsert_on=("code",),
+        )  # fmt: skip
         ids = dict(
             Unit.objects.filter(code__in=[p.code for p in self.units]).values_list(
                 "code", "id"
@@ -603,7 +595,8 @@ class DemoBuilder:
             plan.unit_id = ids[plan.code]
 
     def write_parties(self) -> None:
-        Party.objects.bulk_create(
+        write_instances(
+            Party,
             [
                 Party(
                     number=p.number,
@@ -616,10 +609,8 @@ class DemoBuilder:
                 )
                 for p in self.parties.values()
             ],
-            update_conflicts=True,
-            unique_fields=["number"],
-            update_fields=["name", "email", "phone", "address", "postal_code", "city"],
-            batch_size=1000,
+            ("number", "name", "email", "phone", "address", "postal_code", "city"),
+            upsert_on=("number",),
         )
         self.party_ids = dict(
             Party.objects.filter(number__in=list(self.parties)).values_list(
@@ -667,13 +658,13 @@ class DemoBuilder:
         UnitRight.objects.filter(external_id__startswith=PREFIX).exclude(
             external_id__in=[right.external_id for right in rights]
         ).delete()
-        UnitRight.objects.bulk_create(
+        write_instances(
+            UnitRight,
             rights,
-            update_conflicts=True,
-            unique_fields=["external_id"],
-            update_fields=["party", "unit", "kind", "valid_from", "valid_to", "share"],
-            batch_size=1000,
-        )
+            ("external_id", "party_id", "unit_id", "kind", "valid_from", "valid_to",
+             "share"),
+            upsert_on=("external_id",),
+        )  # fmt: skip
         return len(rights)
 
     def write_memberships(self) -> int:
@@ -713,22 +704,14 @@ class DemoBuilder:
                     entry_fee_paid=Decimal(rng.choice((50, 80, 100, 150))),
                     termination_date=ended,
                 )
-        Membership.objects.bulk_create(
+        write_instances(
+            Membership,
             list(memberships.values()),
-            update_conflicts=True,
-            unique_fields=["member_number"],
-            update_fields=[
-                "party",
-                "admission_date",
-                "admission_resolution",
-                "status",
-                "shares_declared",
-                "shares_paid",
-                "entry_fee_paid",
-                "termination_date",
-            ],
-            batch_size=1000,
-        )
+            ("member_number", "party_id", "admission_date", "admission_resolution",
+             "status", "shares_declared", "shares_paid", "entry_fee_paid",
+             "termination_date"),
+            upsert_on=("member_number",),
+        )  # fmt: skip
         return len(memberships)
 
     # -- generated history
@@ -1304,9 +1287,12 @@ class DemoBuilder:
         )
 
 
-def write_instances(model, objects: list, fields: tuple[str, ...]) -> int:
+def write_instances(model, objects: list, fields: tuple[str, ...], **options) -> int:
     """Unsaved model instances through the one writer (their ids are read back
     by their external keys)."""
     return write_rows(
-        model, fields, (tuple(getattr(obj, name) for name in fields) for obj in objects)
+        model,
+        fields,
+        (tuple(getattr(obj, name) for name in fields) for obj in objects),
+        **options,
     )

@@ -55,14 +55,31 @@ def write_rows(
     rows: Iterable[Sequence[Any]],
     *,
     engine: str | None = None,
+    upsert_on: Sequence[str] | None = None,
 ) -> int:
     """Insert ``rows`` (tuples of ``fields``' values, attnames) into ``model``'s
-    table; returns how many. Call it inside the caller's transaction."""
-    fields = tuple(fields)
+    table; returns how many. Call it inside the caller's transaction.
+
+    With ``upsert_on`` (the unique fields of a natural key) a row whose key
+    exists updates the existing row's given fields instead (master data that a
+    run refreshes); that goes through the ORM's ``INSERT ... ON CONFLICT`` on
+    every database."""
+    given = tuple(fields)
+    fields = given
     extra_fields, extra_values = _missing_values(model, fields)
     if extra_fields:
         fields += extra_fields
         rows = (tuple(row) + extra_values for row in rows)
+    if upsert_on is not None:
+        update = [name for name in given if name not in upsert_on]
+        return _bulk_create(
+            model,
+            fields,
+            rows,
+            update_conflicts=True,
+            unique_fields=list(upsert_on),
+            update_fields=update,
+        )
     engine = engine or default_engine()
     if engine == "copy":
         if connection.vendor != "postgresql":
@@ -117,17 +134,17 @@ def _field_name(model, attname: str) -> str:
     return attname
 
 
-def _bulk_create(model, fields, rows) -> int:
+def _bulk_create(model, fields, rows, **options) -> int:
     manager = model._base_manager
     count = 0
     batch = []
     for row in rows:
         batch.append(model(**dict(zip(fields, row, strict=True))))
         if len(batch) >= BATCH:
-            manager.bulk_create(batch)
+            manager.bulk_create(batch, **options)
             count += len(batch)
             batch = []
     if batch:
-        manager.bulk_create(batch)
+        manager.bulk_create(batch, **options)
         count += len(batch)
     return count

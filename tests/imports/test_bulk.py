@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 import pytest
 
 from ledger.imports.bulk import write_rows
-from ledger.models import LedgerEntry
+from ledger.models import LedgerEntry, Party
 from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +65,20 @@ def test_the_copy_path_needs_postgresql():
         pytest.skip("PostgreSQL has the COPY path")
     with pytest.raises(ValueError, match="PostgreSQL"):
         write_rows(LedgerEntry, FIELDS, [], engine="copy")
+
+
+def test_master_data_is_refreshed_on_its_key_and_other_fields_are_kept():
+    write_rows(Party, ("number", "name", "email"), [("100900", "Jan Nowak", "j@x.pl")])
+
+    write_rows(
+        Party,
+        ("number", "name"),
+        [("100900", "Jan Nowak-Kowalski"), ("100901", "Ewa Nowak")],
+        upsert_on=("number",),
+    )
+
+    assert dict(Party.objects.values_list("number", "name")) == {
+        "100900": "Jan Nowak-Kowalski",
+        "100901": "Ewa Nowak",
+    }
+    assert Party.objects.get(number="100900").email == "j@x.pl"

@@ -1,5 +1,6 @@
 """Load run: hundreds of residents on the member pages, through gunicorn with
-the production settings, over PostgreSQL with the demo cooperative.
+the bench settings (production's, plus the benchmark routes), over PostgreSQL
+with the demo cooperative.
 
     .venv/bin/python bench/load.py                       # 300 residents, 60 s
     .venv/bin/python bench/load.py --users 500 --duration 120 --workers 5
@@ -109,7 +110,8 @@ def env_for(database_url: str, static_root: Path, workers: int) -> dict:
         if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "GUNICORN_"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        # Production's settings with the benchmark routes (cms.settings.bench).
+        DJANGO_SETTINGS_MODULE="cms.settings.bench",
         DJANGO_SECRET_KEY=SECRET,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,testserver",
         DJANGO_SECURE_SSL_REDIRECT="0",

@@ -1,13 +1,14 @@
 """Benchmark: member pages served by gunicorn, against a database-free page.
 
-Serves the app with gunicorn in the production configuration (environment set
-here, static files collected to a temporary folder) over PostgreSQL filled by
+Serves the app with gunicorn in the production configuration plus the
+benchmark routes (``cms.settings.bench``; environment set here, static files
+collected to a temporary folder) over PostgreSQL filled by
 ``seed_demo --units 10000 --years 10`` in a dedicated database (reused when it
 is already seeded), logs many residents in by creating their sessions
 directly, and loads with a small threaded HTTP client on 127.0.0.1:
 
 * the baseline: a 50-row table template rendered without the database
-  (routed only because this script sets BENCH_BASELINE=1);
+  (routed only by the bench settings' URLs, cms.bench_urls);
 * the dashboard (/iok/) of a random resident;
 * the ledger page of a random resident's unit (/iok/kartoteka/<id>/).
 
@@ -94,18 +95,18 @@ def ensure_database(url: str) -> None:
 
 
 def server_environment(args, static_root: str, secret: str) -> dict[str, str]:
-    """The production settings' environment, for this script and gunicorn."""
+    """The bench settings' environment (production's, plus the baseline route),
+    for this script and gunicorn."""
     env = dict(os.environ)
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+            "DJANGO_SETTINGS_MODULE": "cms.settings.bench",
             "DATABASE_URL": args.database_url,
             "DJANGO_SECRET_KEY": secret,
             "DJANGO_ALLOWED_HOSTS": HOST,
             # Plain HTTP on the loopback: no redirect to HTTPS.
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "STATIC_ROOT": static_root,
-            "BENCH_BASELINE": "1",
             "LOG_LEVEL": "WARNING",
             # Sessions made here must not expire while the load runs.
             "IOK_IDLE_TIMEOUT_SECONDS": "86400",

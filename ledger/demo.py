@@ -4,8 +4,9 @@
 ``--units 10000 --years 10`` builds the same at scale for benchmarks. It is
 deterministic and idempotent: structure, parties, rights and memberships are
 upserted on their source keys, and the generated history (schedules, ledger,
-loans, meters) is replaced. Bulk rows go through COPY on PostgreSQL and
-``bulk_create`` in batches elsewhere.
+loans, meters) is replaced. Bulk rows go through the one writer of ledger
+rows, ``ledger.imports.bulk.write_rows`` (COPY on PostgreSQL, ``bulk_create``
+in batches elsewhere), with every constraint and index in place.
 
 The accounts of PRODUCT.md get their parties here (the members app creates
 the logins): 100001 holds a cooperative flat (member, with a loan, meters and
@@ -22,14 +23,14 @@ import hashlib
 import math
 import random
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ledger.imports.bulk import write_rows
 from ledger.models import (
     Building,
     ChargeComponent,
@@ -56,7 +57,6 @@ SEED = "smlw-733/2012"
 DEMO_PARTIES = ("100001", "100002", "100003")
 GROSZ = Decimal("0.01")
 THOUSANDTH = Decimal("0.001")
-BATCH = 5_000
 
 
 def seed(*, units: int = 60, years: int = 10, stdout) -> None:
@@ -316,7 +316,6 @@ class DemoBuilder:
         self.this_month = self.today.replace(day=1)
         self.start = add_months(self.this_month, -12 * years)
         self.months = [add_months(self.start, k) for k in range(12 * years + 1)]
-        self.writer = BulkWriter(now=self.now)
         self.building_size = 12 if units <= 200 else 30
         # The demo parties need the first flats of the first two buildings.
         self.n_units = max(units, self.building_size + 2)
@@ -329,8 +328,7 @@ class DemoBuilder:
     def build(self) -> dict:
         if connection.vendor == "postgresql":
             # Check foreign keys as each statement ends rather than queueing
-            # millions of checks for the commit (and so that bulk loads may
-            # drop and rebuild constraints, see without_secondary_indexes).
+            # millions of checks for the commit.
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         estates, communities, buildings = self.structure()
@@ -413,12 +411,11 @@ class DemoBuilder:
                     community=community,
                 )
             )
-        Building.objects.bulk_create(
+        write_instances(
+            Building,
             buildings,
-            update_conflicts=True,
-            unique_fields=["code"],
-            update_fields=["address", "postal_code", "city", "estate", "community"],
-            batch_size=1000,
+            ("code", "address", "postal_code", "city", "estate_id", "community_id"),
+            upsert_on=("code",),
         )
         return estates, communities, buildings
 
@@ -582,20 +579,13 @@ class DemoBuilder:
             )
             for plan in self.units
         ]
-        Unit.objects.bulk_create(
+        write_instances(
+            Unit,
             objects,
-            update_conflicts=True,
-            unique_fields=["code"],
-            update_fields=[
-                "building",
-                "number",
-                "kind",
-                "floor_area",
-                "zone",
-                "bank_account",
-            ],
-            batch_size=1000,
-        )
+            ("code", "building_id", "number", "kind", "floor_area", "zone",
+             "bank_account"),
+            upsert_on=("code",),
+        )  # fmt: skip
         ids = dict(
             Unit.objects.filter(code__in=[p.code for p in self.units]).values_list(
                 "code", "id"
@@ -605,7 +595,8 @@ class DemoBuilder:
             plan.unit_id = ids[plan.code]
 
     def write_parties(self) -> None:
-        Party.objects.bulk_create(
+        write_instances(
+            Party,
             [
                 Party(
                     number=p.number,
@@ -618,10 +609,8 @@ class DemoBuilder:
                 )
                 for p in self.parties.values()
             ],
-            update_conflicts=True,
-            unique_fields=["number"],
-            update_fields=["name", "email", "phone", "address", "postal_code", "city"],
-            batch_size=1000,
+            ("number", "name", "email", "phone", "address", "postal_code", "city"),
+            upsert_on=("number",),
         )
         self.party_ids = dict(
             Party.objects.filter(number__in=list(self.parties)).values_list(
@@ -669,13 +658,13 @@ class DemoBuilder:
         UnitRight.objects.filter(external_id__startswith=PREFIX).exclude(
             external_id__in=[right.external_id for right in rights]
         ).delete()
-        UnitRight.objects.bulk_create(
+        write_instances(
+            UnitRight,
             rights,
-            update_conflicts=True,
-            unique_fields=["external_id"],
-            update_fields=["party", "unit", "kind", "valid_from", "valid_to", "share"],
-            batch_size=1000,
-        )
+            ("external_id", "party_id", "unit_id", "kind", "valid_from", "valid_to",
+             "share"),
+            upsert_on=("external_id",),
+        )  # fmt: skip
         return len(rights)
 
     def write_memberships(self) -> int:
@@ -715,22 +704,14 @@ class DemoBuilder:
                     entry_fee_paid=Decimal(rng.choice((50, 80, 100, 150))),
                     termination_date=ended,
                 )
-        Membership.objects.bulk_create(
+        write_instances(
+            Membership,
             list(memberships.values()),
-            update_conflicts=True,
-            unique_fields=["member_number"],
-            update_fields=[
-                "party",
-                "admission_date",
-                "admission_resolution",
-                "status",
-                "shares_declared",
-                "shares_paid",
-                "entry_fee_paid",
-                "termination_date",
-            ],
-            batch_size=1000,
-        )
+            ("member_number", "party_id", "admission_date", "admission_resolution",
+             "status", "shares_declared", "shares_paid", "entry_fee_paid",
+             "termination_date"),
+            upsert_on=("member_number",),
+        )  # fmt: skip
         return len(memberships)
 
     # -- generated history
@@ -826,7 +807,7 @@ class DemoBuilder:
                             10,
                         )
 
-        self.writer.write(
+        write_rows(
             ChargeSchedule,
             (
                 "created_at",
@@ -859,7 +840,7 @@ class DemoBuilder:
             "document_number",
             "description",
         )
-        return self.writer.write(
+        return write_rows(
             LedgerEntry,
             fields,
             (row for plan in self.units for row in self.unit_ledger(plan, comp)),
@@ -1017,14 +998,12 @@ class DemoBuilder:
                 while left > 0 and queue:
                     charge_entry, owed = queue[0]
                     paid = min(left, owed)
-                    settlements.append(
-                        EntrySettlement(payment=entry, charge=charge_entry, amount=paid)
-                    )
+                    settlements.append((entry.pk, charge_entry.pk, paid))
                     left -= paid
                     queue[0][1] -= paid
                     if queue[0][1] == 0:
                         queue.pop(0)
-        EntrySettlement.objects.bulk_create(settlements, batch_size=1000)
+        write_rows(EntrySettlement, ("payment_id", "charge_id", "amount"), settlements)
 
     def write_loans(self) -> int:
         """Loans for about one cooperative flat in twelve, and for 100001."""
@@ -1064,7 +1043,13 @@ class DemoBuilder:
                     ),
                 )
             )
-        Loan.objects.bulk_create([loan for _plan, loan in loans], batch_size=1000)
+        write_instances(
+            Loan,
+            [loan for _plan, loan in loans],
+            ("external_id", "unit_id", "number", "lender", "amount_granted",
+             "granted_on", "instalment_amount", "instalments_count",
+             "interest_rate", "interest_info"),
+        )  # fmt: skip
         ids = dict(
             Loan.objects.filter(
                 external_id__in=[loan.external_id for _plan, loan in loans]
@@ -1116,7 +1101,7 @@ class DemoBuilder:
                                dt.date(due.year, 12, 31), LoanEntry.Kind.INTEREST,
                                interest, f"Odsetki za {due.year} r.")  # fmt: skip
 
-        self.writer.write(
+        write_rows(
             LoanEntry,
             (
                 "created_at",
@@ -1237,7 +1222,12 @@ class DemoBuilder:
             ready = [item for item in pending if not item[2] or item[2] in ids]
             for meter, _readings, previous in ready:
                 meter.replaces_id = ids[previous] if previous else None
-            Meter.objects.bulk_create([m for m, _r, _p in ready], batch_size=2000)
+            write_instances(
+                Meter,
+                [m for m, _r, _p in ready],
+                ("external_id", "unit_id", "kind", "serial_number", "location",
+                 "unit_of_measure", "installed_on", "removed_on", "replaces_id"),
+            )  # fmt: skip
             ids.update(
                 Meter.objects.filter(external_id__startswith=PREFIX).values_list(
                     "external_id", "id"
@@ -1253,7 +1243,7 @@ class DemoBuilder:
                     yield (now, now, f"{meter.external_id}-{day:%Y%m%d}", meter_id,
                            day, value, source, accepted, "")  # fmt: skip
 
-        count = self.writer.write(
+        count = write_rows(
             MeterReading,
             (
                 "created_at",
@@ -1297,86 +1287,12 @@ class DemoBuilder:
         )
 
 
-# --- Bulk writing ---------------------------------------------------------------------
-
-
-@contextmanager
-def without_secondary_indexes(table: str):
-    """PostgreSQL's advice for loading much data ("Populating a Database"):
-    drop a table's secondary indexes, unique and foreign-key constraints, load,
-    then build them again in one pass each. Rebuilding checks every row, and it
-    all runs inside the caller's transaction, so a failure restores them."""
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype IN ('f', 'u')",
-            [table],
-        )
-        constraints = cursor.fetchall()
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes "
-            "WHERE schemaname = current_schema() AND tablename = %s "
-            "AND indexname NOT IN "
-            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
-            [table, table],
-        )
-        indexes = cursor.fetchall()
-        for name, _definition in constraints:
-            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
-        for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {quote(name)}")
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for _name, definition in indexes:
-            cursor.execute(definition)
-        for name, definition in constraints:
-            cursor.execute(
-                f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
-            )
-
-
-class BulkWriter:
-    """Writes rows (tuples in ``fields`` order, attnames) as fast as the
-    database allows: COPY on PostgreSQL, ``bulk_create`` batches elsewhere."""
-
-    def __init__(self, *, now):
-        self.now = now
-
-    def write(self, model, fields: Iterable[str], rows: Iterable[tuple]) -> int:
-        fields = tuple(fields)
-        if connection.vendor == "postgresql":
-            return self._copy(model, fields, rows)
-        return self._bulk_create(model, fields, rows)
-
-    def _copy(self, model, fields, rows) -> int:
-        opts = model._meta
-        columns = ", ".join(
-            connection.ops.quote_name(opts.get_field(name).column) for name in fields
-        )
-        table = connection.ops.quote_name(opts.db_table)
-        count = 0
-        with (
-            without_secondary_indexes(opts.db_table),
-            connection.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-                count += 1
-        return count
-
-    def _bulk_create(self, model, fields, rows) -> int:
-        count = 0
-        batch = []
-        for row in rows:
-            batch.append(model(**dict(zip(fields, row, strict=True))))
-            if len(batch) >= BATCH:
-                model.objects.bulk_create(batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            model.objects.bulk_create(batch)
-            count += len(batch)
-        return count
+def write_instances(model, objects: list, fields: tuple[str, ...], **options) -> int:
+    """Unsaved model instances through the one writer (their ids are read back
+    by their external keys)."""
+    return write_rows(
+        model,
+        fields,
+        (tuple(getattr(obj, name) for name in fields) for obj in objects),
+        **options,
+    )

@@ -14,4 +14,4 @@ class MembersConfig(AppConfig):
 
         receivers.connect()
         area_receivers.connect()
-        audit.connect_ledger_signal()
+        audit.connect()

@@ -1,13 +1,12 @@
 """The audit trail: one function to write it, and the signal receivers that feed it.
 
 Any app may call ``audit_record``. The ledger app must not import ``members``
-(imports flow members → ledger), so it can instead send a Django signal named
-``audit_event`` from ``ledger/signals.py`` with the same keyword arguments; it is
-connected here when it exists (see ``connect_ledger_signal`` and docs/security.md).
+(imports flow members → ledger), so it sends signals (``ledger/signals.py``):
+``import_finished`` is recorded by ``record_import``, which
+``MembersConfig.ready()`` connects.
 """
 
 import logging
-from importlib import import_module
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import (
@@ -15,11 +14,12 @@ from django.contrib.auth.signals import (
     user_logged_out,
     user_login_failed,
 )
-from django.dispatch import receiver
 from django.http import HttpRequest
 
 from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
+
+from ledger.signals import import_finished
 
 from .models import AuditEvent
 
@@ -83,7 +83,6 @@ def audit_record(
     return row
 
 
-@receiver(user_logged_in, dispatch_uid="members.audit.logged_in")
 def _logged_in(sender, request, user, **kwargs):
     if request is None:
         return
@@ -97,7 +96,6 @@ def _logged_in(sender, request, user, **kwargs):
     )
 
 
-@receiver(user_logged_out, dispatch_uid="members.audit.logged_out")
 def _logged_out(sender, request, user, **kwargs):
     if request is None or user is None:
         return
@@ -116,7 +114,6 @@ def _user_for_identifier(identifier):
     ).first()
 
 
-@receiver(user_login_failed, dispatch_uid="members.audit.login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs):
     identifier = (credentials or {}).get("username") or ""
     audit_record(
@@ -130,7 +127,6 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     )
 
 
-@receiver(user_locked_out, dispatch_uid="members.audit.locked_out")
 def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     audit_record(
         actor=None,
@@ -141,20 +137,51 @@ def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     )
 
 
-def _ledger_audit_event(
-    sender, *, event, actor=None, target=None, request=None, signal=None, **details
+def record_import(
+    sender,
+    *,
+    data_import,
+    user,
+    kind,
+    file_name,
+    source,
+    checksum,
+    status,
+    dry_run,
+    rows,
+    inserted,
+    updated,
+    unchanged,
+    removed,
+    error_count,
+    **kwargs,
 ):
-    audit_record(actor=actor, event=event, target=target, request=request, **details)
+    """Receiver of ``ledger.signals.import_finished`` (connected in
+    MembersConfig.ready()): who imported which kind and file, the counts and
+    the result."""
+    audit_record(
+        actor=user,
+        event=Event.DATA_IMPORT,
+        data_import=data_import.pk if data_import is not None else None,
+        kind=kind,
+        file=file_name,
+        source=source,
+        sha256=checksum,
+        status=status,
+        dry_run=dry_run,
+        rows=rows,
+        inserted=inserted,
+        updated=updated,
+        unchanged=unchanged,
+        removed=removed,
+        errors=error_count,
+    )
 
 
-def connect_ledger_signal() -> bool:
-    """Listen to ``ledger.signals.audit_event`` if the ledger app defines it."""
-    try:
-        module = import_module("ledger.signals")
-    except ImportError:
-        return False
-    signal = getattr(module, "audit_event", None)
-    if signal is None:
-        return False
-    signal.connect(_ledger_audit_event, dispatch_uid="members.audit.ledger")
-    return True
+def connect() -> None:
+    """Connect the audit trail's receivers (called by ``MembersConfig.ready()``)."""
+    user_logged_in.connect(_logged_in, dispatch_uid="members.audit.logged_in")
+    user_logged_out.connect(_logged_out, dispatch_uid="members.audit.logged_out")
+    user_login_failed.connect(_login_failed, dispatch_uid="members.audit.login_failed")
+    user_locked_out.connect(_locked_out, dispatch_uid="members.audit.locked_out")
+    import_finished.connect(record_import, dispatch_uid="members.audit.record_import")

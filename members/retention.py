@@ -33,7 +33,6 @@ The periods are the cooperative's decision as the data controller; the
 defaults only make the command safe to run (docs/operations.md).
 """
 
-import bisect
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -59,8 +58,9 @@ from django.utils import timezone
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
+from ledger import compaction
+from ledger.compaction import compact_ledger_history
 from ledger.models import (
-    LedgerEntry,
     Loan,
     LoanEntry,
     Membership,
@@ -73,8 +73,8 @@ from .models import AuditEvent, ContactChangeRequest, DiscrepancyReport, User
 
 logger = logging.getLogger("members.retention")
 
-#: ``LedgerEntry.source`` of the carried-forward balances written here.
-CARRY_SOURCE = "retention"
+#: ``LedgerEntry.source`` of the carried-forward balances (ledger.compaction).
+CARRY_SOURCE = compaction.CARRY_SOURCE
 #: What a former resident's name becomes (the party number stays).
 ERASED_NAME = "(dane usunięte)"
 
@@ -348,77 +348,10 @@ def _purge_import_files(plan: PurgePlan, result: PurgeResult) -> None:
     _delete_files_after_commit(default_storage, old, result)
 
 
-def _carry_intervals(plan: PurgePlan) -> dict[int, list[dt.date]]:
-    """Per unit, the last days of the periods whose entries may be summed into
-    one: a right to the unit starting or ending splits a period, because each
-    holder sees only the entries booked while their right was valid."""
-    ends: dict[int, set[dt.date]] = {}
-    rights = UnitRight.objects.filter(valid_from__lt=plan.ledger_before)
-    for unit_id, valid_from, valid_to in rights.values_list(
-        "unit_id", "valid_from", "valid_to"
-    ):
-        days = ends.setdefault(unit_id, set())
-        days.add(valid_from - dt.timedelta(days=1))
-        if valid_to is not None and valid_to < plan.ledger_before:
-            days.add(valid_to)
-    return {unit_id: sorted(days) for unit_id, days in ends.items()}
-
-
 def _purge_ledger(plan: PurgePlan, result: PurgeResult) -> None:
-    """Replace the entries booked before the cut-off by carried-forward balances:
-    one per unit and per period between changes of the unit's holders, dated on
-    the period's last day. Every holder's balance and statements from the
-    cut-off on stay exactly as they were."""
-    old = LedgerEntry.objects.filter(booking_date__lt=plan.ledger_before)
-    last_day = plan.ledger_before - dt.timedelta(days=1)
-    intervals = _carry_intervals(plan)
-    carried: dict[tuple[int, dt.date], Decimal] = {}
-    rows = (
-        old.values_list("unit_id", "booking_date")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    for unit_id, booking_date, total in rows.iterator(chunk_size=10_000):
-        ends = intervals.get(unit_id, [])
-        position = bisect.bisect_left(ends, booking_date)
-        end = ends[position] if position < len(ends) else last_day
-        key = (unit_id, end)
-        carried[key] = carried.get(key, Decimal(0)) + total
-    wanted = {
-        (unit_id, f"BO-{unit_id}-{end:%Y%m%d}"): (end, amount)
-        for (unit_id, end), amount in carried.items()
-        if amount
-    }
-    existing = {
-        (unit_id, external_id): (booking_date, amount)
-        for unit_id, external_id, booking_date, amount in old.filter(
-            source=CARRY_SOURCE
-        ).values_list("unit_id", "external_id", "booking_date", "amount")
-    }
-    if existing == wanted and not old.exclude(source=CARRY_SOURCE).exists():
-        # Already purged up to this cut-off: nothing to rewrite.
-        result.deleted["ledger entries"] = result.deleted["ledger settlements"] = 0
-        return
-    # The delete counts settlements too (cascade); report them apart.
-    counts = old.delete()[1]
-    result.deleted["ledger entries"] = counts.get(LedgerEntry._meta.label, 0) - len(
-        existing
-    )
-    result.deleted["ledger settlements"] = counts.get("ledger.EntrySettlement", 0)
-    LedgerEntry.objects.bulk_create(
-        [
-            LedgerEntry(
-                source=CARRY_SOURCE,
-                external_id=external_id,
-                unit_id=unit_id,
-                booking_date=end,
-                period=end.replace(day=1),
-                kind=LedgerEntry.Kind.CORRECTION,
-                amount=amount,
-                description=f"Saldo przeniesione na dzień {end:%d.%m.%Y}",
-            )
-            for (unit_id, external_id), (end, amount) in wanted.items()
-        ],
-        batch_size=5_000,
-    )
-    result.carried_forward_units = len({unit_id for unit_id, _id in wanted})
+    """Old entries become carried-forward balances: the rule lives in
+    ledger.compaction (the app that owns the ledger)."""
+    compaction = compact_ledger_history(before=plan.ledger_before)
+    result.deleted["ledger entries"] = compaction.entries_deleted
+    result.deleted["ledger settlements"] = compaction.settlements_deleted
+    result.carried_forward_units = compaction.carried_forward_units

@@ -267,8 +267,6 @@ IOK_PRIVATE_MEDIA_ROOT = Path(
     os.environ.get("IOK_PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media")
 )
 IOK_REPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
-# bench/member_pages.py: route a database-free 50-row page as the yardstick.
-BENCH_BASELINE = env_bool("BENCH_BASELINE")
 STORAGES = {
     "default": {"BACKEND": "cms.storage.SafeFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

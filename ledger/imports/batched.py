@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from .bulk import write_rows
 from .writers import Writer
 
 CHUNK = 500
@@ -145,11 +146,7 @@ class BatchedWriter(Writer):
             values.update(self.fixed)
             obj = existing.get(row[self.key_index])
             if obj is None:
-                new.append(
-                    self.model(
-                        **self.defaults, **values, created_at=now, updated_at=now
-                    )
-                )
+                new.append({**self.defaults, **values})
                 continue
             differs = False
             for attname, value in values.items():
@@ -161,10 +158,16 @@ class BatchedWriter(Writer):
                 changed.append(obj)
         if self.self_refs:
             self.ref_rows.extend((row[self.key_index], row) for _line, row in chunk)
-            self.inserted_keys |= {getattr(obj, key) for obj in new}
+            self.inserted_keys |= {values[key] for values in new}
         if new:
-            self.model._base_manager.bulk_create(new, batch_size=CHUNK)
-            self.inserted += len(new)
+            # New rows go through the one bulk writer (ledger.imports.bulk).
+            fields = (*new[0], "created_at", "updated_at")
+            self.inserted += write_rows(
+                self.model,
+                fields,
+                ((*values.values(), now, now) for values in new),
+                engine="batched",
+            )
         if changed:
             fields = [*{a for _i, a, _ids in self.write_plan} | set(self.fixed)]
             fields.append("updated_at")

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import DatabaseError, connection, models, transaction
 
+from .bulk import copy_in
 from .specs import FieldSpec
 from .writers import Writer
 
@@ -99,29 +100,27 @@ class CopyWriter(Writer):
             f"CREATE TEMP TABLE {STAGE} (line integer NOT NULL, {columns}) "
             "ON COMMIT DROP"
         )
-        names = ", ".join(q(f.name) for f in self.stage_fields)
-        with connection.cursor() as cursor:
-            # Binary COPY with declared types: cheaper to write for psycopg and to
-            # read for the server than dates and numbers spelled out as text.
-            sql = f"COPY {STAGE} (line, {names}) FROM STDIN (FORMAT BINARY)"
-            with cursor.copy(sql) as copy:
-                copy.set_types(
-                    ["int4", *(self.copy_type(f) for f in self.stage_fields)]
-                )
-                write_row = copy.write_row
-                pick = self.pick
-                if pick is None:
-                    index = self.indexes[0]
+        # Binary COPY with declared types (through the one bulk writer's
+        # copy_in): cheaper to write for psycopg and to read for the server than
+        # dates and numbers spelled out as text.
+        with copy_in(
+            STAGE,
+            ["line", *(f.name for f in self.stage_fields)],
+            ["int4", *(self.copy_type(f) for f in self.stage_fields)],
+        ) as write_row:
+            pick = self.pick
+            if pick is None:
+                index = self.indexes[0]
 
-                    def put(line: int, row: tuple) -> None:
-                        write_row((line, row[index]))
+                def put(line: int, row: tuple) -> None:
+                    write_row((line, row[index]))
 
-                else:
+            else:
 
-                    def put(line: int, row: tuple) -> None:
-                        write_row((line, *pick(row)))
+                def put(line: int, row: tuple) -> None:
+                    write_row((line, *pick(row)))
 
-                yield put
+            yield put
         # No ANALYZE: hash joins are chosen anyway, and it would cost a scan.
 
     # -- checks --------------------------------------------------------------------

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger.models import DataImport
+from ledger.signals import import_finished
 
 from . import liveness, specs
 from .parsing import (
@@ -186,9 +187,18 @@ class ProgressRecorder:
     the caller's callback.
     """
 
-    def __init__(self, data_import_id: int | None, callback: Callable | None):
+    def __init__(
+        self,
+        data_import_id: int | None,
+        callback: Callable | None,
+        *,
+        every: int = PROGRESS_EVERY,
+        seconds: float = PROGRESS_SECONDS,
+    ):
         self.data_import_id = data_import_id
         self.callback = callback
+        self.every = every
+        self.seconds = seconds
         self.side = None
         self.enabled = data_import_id is not None and connection.vendor == "postgresql"
         self.last = time.monotonic()
@@ -224,7 +234,7 @@ class ProgressRecorder:
         if self.callback is not None:
             self.callback(rows, bytes_read, total_bytes)
         now = time.monotonic()
-        if not self.enabled or now - self.last < PROGRESS_SECONDS:
+        if not self.enabled or now - self.last < self.seconds:
             return
         self.last = now
         try:
@@ -257,6 +267,8 @@ def data_import_run(
     progress: Callable[[int, int, int], None] | None = None,
     data_import: DataImport | None = None,
     error_cap: int = DEFAULT_ERROR_CAP,
+    progress_every: int = PROGRESS_EVERY,
+    progress_seconds: float = PROGRESS_SECONDS,
 ) -> ImportResult:
     """Import one file of ``kind`` (see ledger.imports.specs.KINDS).
 
@@ -264,6 +276,8 @@ def data_import_run(
     ``failed`` (with its errors) or ``dry_run``. A file whose identical copy was
     imported successfully before is not read again: the result says so
     (``already_imported``) and nothing is recorded, since nothing can change.
+    Progress is reported every ``progress_every`` rows, and written to the
+    DataImport row at most once in ``progress_seconds``.
     """
     spec = specs.get_kind(kind)
     path = Path(path)
@@ -282,7 +296,9 @@ def data_import_run(
 
     prior = previous_import(spec, checksum)
     if prior is not None:
-        return _already_imported(result, prior, data_import, dry_run, started)
+        _already_imported(result, prior, data_import, dry_run, started)
+        _announce(result, data_import, user, source)
+        return result
 
     # Runs that died before (killed, out of memory) are marked "interrupted".
     liveness.mark_interrupted()
@@ -306,7 +322,9 @@ def data_import_run(
     result.data_import_id = data_import.pk
 
     log = ProblemLog(file=file_name, cap=error_cap)
-    recorder = ProgressRecorder(data_import.pk, progress)
+    recorder = ProgressRecorder(
+        data_import.pk, progress, every=progress_every, seconds=progress_seconds
+    )
     try:
         with transaction.atomic():
             liveness.hold(data_import.pk)
@@ -344,10 +362,44 @@ def data_import_run(
     except BaseException as exc:
         log.error(0, None, _("the import stopped: %(reason)s") % {"reason": exc})
         _finish(data_import, result, log, started, DataImport.Status.FAILED)
+        _announce(result, data_import, user, source)
         raise
     finally:
         recorder.close()
+    _announce(result, data_import, user, source)
     return result
+
+
+def _announce(result: ImportResult, data_import, user, source: str) -> None:
+    """Tell the other apps (the audit trail) that a run ended: ledger.signals."""
+    if data_import is not None and data_import.started_by_id is not None:
+        user = data_import.started_by
+    elif user is not None and not user.is_authenticated:
+        user = None
+    responses = import_finished.send_robust(
+        sender=DataImport,
+        data_import=data_import,
+        user=user,
+        kind=result.kind,
+        file_name=result.file_name,
+        source=source,
+        checksum=result.checksum,
+        status=str(result.status),
+        dry_run=result.dry_run,
+        rows=result.rows,
+        inserted=result.inserted,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        removed=result.removed,
+        error_count=result.error_count,
+    )
+    for receiver, response in responses:
+        if isinstance(response, Exception):
+            logger.error(
+                "import_finished receiver %r failed",
+                receiver,
+                exc_info=(type(response), response, response.__traceback__),
+            )
 
 
 def _run(
@@ -463,7 +515,7 @@ def _stage(spec, table, writer, log, recorder, replace):
                     continue
             put(line, row)
             count += 1
-            if count % PROGRESS_EVERY == 0:
+            if count % recorder.every == 0:
                 recorder(count, bytes_read(), total_bytes)
     recorder(count, bytes_read(), total_bytes)
     writer.staged = count
@@ -514,8 +566,7 @@ def _finish(data_import, result, log, started, status) -> None:
     DataImport.objects.filter(pk=data_import.pk).update(**fields)
     for name, value in fields.items():
         setattr(data_import, name, value)
-    # The audit trail: who imported what, and the outcome (members.audit_record
-    # is not reachable from ledger, which must not import members).
+    # The log line; the audit trail is written on ledger.signals.import_finished.
     logger.info(
         "data import %s kind=%s file=%s sha256=%s by=%s status=%s %s errors=%d",
         data_import.pk,

@@ -4,7 +4,6 @@ Names live in the ``members`` namespace (``members:dashboard``,
 ``members:ledger``…); ids are looked up within the resident's own units.
 """
 
-from django.conf import settings
 from django.urls import path
 
 from . import views
@@ -41,8 +40,3 @@ urlpatterns = [
     path("ogloszenia/<int:notice_id>/", views.notice_view, name="notice"),
     path("moje-dane/", views.my_data_view, name="my-data"),
 ]
-
-if settings.BENCH_BASELINE:
-    urlpatterns.append(
-        path("bench/baseline/", views.bench_baseline_view, name="bench-baseline")
-    )

@@ -11,8 +11,6 @@ that party's units, so another resident's id is a 404.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import (
@@ -29,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from cms.site_links import get_site_links
 from ledger import queries as ledger_queries
-from ledger.models import LedgerEntry, Membership, Party, Unit
+from ledger.models import Membership, Party, Unit
 from members.audit import Event, audit_record
 from members.decorators import member_required
 
@@ -556,23 +554,3 @@ def my_data_view(request: HttpRequest) -> HttpResponse:
     filename = f"moje-dane-iok-{timezone.localdate():%Y%m%d}.zip"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-# --- Benchmark baseline ---------------------------------------------------------------
-
-
-BASELINE_ROWS = [
-    {
-        "date": dt.date(2025, 1, 1) + dt.timedelta(days=index * 7),
-        "kind": LedgerEntry.Kind.CHARGE.label,
-        "document": f"DOK/{index:05d}",
-        "amount": -(index * 37 % 900) - 0.5,
-    }
-    for index in range(50)
-]
-
-
-def bench_baseline_view(request: HttpRequest) -> HttpResponse:
-    """A 50-row table rendered without the database: the benchmark's yardstick
-    (bench/member_pages.py). Routed only when BENCH_BASELINE is on."""
-    return render(request, "members/area/bench_baseline.html", {"rows": BASELINE_ROWS})

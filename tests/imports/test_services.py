@@ -365,15 +365,11 @@ def test_copy_and_batched_paths_give_identical_results(books, write_file):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_progress_is_visible_to_others_while_the_import_runs(monkeypatch, write_file):
+def test_progress_is_visible_to_others_while_the_import_runs(write_file):
     """The status page reads DataImport.progress from another connection while
     the import's own transaction is still open."""
     from django.db import connections
 
-    from ledger.imports import services
-
-    monkeypatch.setattr(services, "PROGRESS_EVERY", 10)
-    monkeypatch.setattr(services, "PROGRESS_SECONDS", 0)
     for kind in ["estates", "communities", "buildings", "units"]:
         run(kind, SAMPLES / f"{kind}.csv")
     rows = "".join(
@@ -409,7 +405,13 @@ def test_progress_is_visible_to_others_while_the_import_runs(monkeypatch, write_
             locks.append(cursor.fetchone()[0])
 
     try:
-        result = data_import_run(kind="ledger", path=path, progress=look)
+        result = data_import_run(
+            kind="ledger",
+            path=path,
+            progress=look,
+            progress_every=10,
+            progress_seconds=0,
+        )
     finally:
         observer.close()
     assert result.inserted == 60

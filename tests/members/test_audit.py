@@ -1,17 +1,26 @@
-"""The audit trail: the service, the signal for the ledger app, the read-only admin."""
+"""The audit trail: the service, real imports recorded through the ledger's
+signal, the read-only admin."""
 
-import sys
-import types
+import io
+from pathlib import Path
 
-from django.dispatch import Signal
-from django.test import RequestFactory
+from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client, RequestFactory
+from django.urls import reverse
 
 import pytest
 
-from members.audit import audit_record, connect_ledger_signal
+from ledger.models import DataImport
+from members.audit import audit_record
 from members.models import AuditEvent
+from tests.conftest import log_in_verified_staff
 
-from .conftest import make_resident
+from .conftest import User, make_resident
+
+SAMPLES = Path(django_settings.BASE_DIR) / "docs" / "samples"
 
 pytestmark = pytest.mark.django_db
 
@@ -42,19 +51,84 @@ def test_audit_record_accepts_a_party_as_target(staff_user):
     assert row.target_user is None
 
 
-def test_the_ledger_app_can_audit_through_a_signal_without_importing_members(
-    monkeypatch, staff_user
-):
-    module = types.ModuleType("ledger.signals")
-    module.audit_event = Signal()
-    monkeypatch.setitem(sys.modules, "ledger.signals", module)
-    assert connect_ledger_signal()
-    module.audit_event.send(
-        sender=None, event="data_import", actor=staff_user, file="saldo.csv"
+def import_events():
+    return AuditEvent.objects.filter(event="data_import").order_by("pk")
+
+
+def test_an_import_by_the_command_is_in_the_audit_trail(staff_user):
+    call_command(
+        "import_data",
+        "estates",
+        str(SAMPLES / "estates.csv"),
+        "--user",
+        "kierownik",
+        stdout=io.StringIO(),
     )
-    assert AuditEvent.objects.filter(
-        event="data_import", actor=staff_user, details__file="saldo.csv"
-    ).exists()
+
+    run = DataImport.objects.get()
+    row = import_events().get()
+    assert row.actor == staff_user
+    assert row.details == {
+        "data_import": run.pk,
+        "kind": "estates",
+        "file": "estates.csv",
+        "source": "fk",
+        "sha256": run.checksum,
+        "status": "succeeded",
+        "dry_run": False,
+        "rows": 2,
+        "inserted": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "removed": 0,
+        "errors": 0,
+    }
+
+
+def test_a_rejected_import_is_in_the_audit_trail_with_its_errors(tmp_path):
+    bad = tmp_path / "osiedla.csv"
+    bad.write_text("code;name\nOS-1;\n", encoding="utf-8")
+
+    with pytest.raises(CommandError):
+        call_command("import_data", "estates", str(bad), stdout=io.StringIO())
+
+    row = import_events().get()
+    assert row.actor is None  # the command without --user
+    assert row.details["file"] == "osiedla.csv"
+    assert row.details["status"] == "failed"
+    assert row.details["errors"] == 1
+    assert row.details["inserted"] == 0
+
+
+def test_an_upload_in_the_admin_is_audited_as_its_uploader(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    accountant = User.objects.create_superuser(
+        username="ksiegowa", password="Haslo12345!", email="ksiegowa@example.org"
+    )
+    client = log_in_verified_staff(Client(), accountant)
+    content = (SAMPLES / "estates.csv").read_bytes()
+
+    response = client.post(
+        "/admin/ledger-imports/",
+        {
+            "kind": "estates",
+            "file": SimpleUploadedFile("osiedla-2026.csv", content, "text/csv"),
+            "source": "fk",
+            "replace_period": "",
+            "encoding": "",
+        },
+    )
+    dry_run = DataImport.objects.get()
+    client.post(reverse("ledger_imports:confirm", args=[dry_run.pk]))
+
+    events = list(import_events())
+    assert response.status_code == 302
+    assert [(e.actor, e.details["status"]) for e in events] == [
+        (accountant, "dry_run"),
+        (accountant, "succeeded"),
+    ]
+    assert events[1].details["file"] == "osiedla-2026.csv"
+    assert events[1].details["inserted"] == 2
 
 
 def test_staff_reading_resident_data_is_audited(registrar_client, registrar):

@@ -442,26 +442,25 @@ def test_old_uploaded_import_files_go(media, db, django_capture_on_commit_callba
 
 
 def test_files_go_only_after_the_commit_and_a_failed_run_changes_nothing(
-    django_user_model, media, monkeypatch, django_capture_on_commit_callbacks
+    django_user_model, media, django_capture_on_commit_callbacks
 ):
-    from members import retention
-
     _party, user, report = resident_with_history(
         django_user_model, "300030", dt.date(2020, 1, 31), report_file=True
     )
     attachment = media / "private" / report.attachment.name
+    # A real fault late in the run: the import uploads' folder is a file, so
+    # the storage cannot list it (the reports were already deleted by then).
+    imports = media / "media" / "imports"
+    imports.parent.mkdir(parents=True, exist_ok=True)
+    imports.write_text("not a folder")
 
-    def broken(plan, result):
-        raise RuntimeError("disk gone")
-
-    monkeypatch.setattr(retention, "_purge_import_files", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(NotADirectoryError):
         purge()
     assert attachment.exists()
     assert DiscrepancyReport.objects.filter(pk=report.pk).exists()
     assert django_user_model.objects.filter(pk=user.pk).exists()
 
-    monkeypatch.undo()
+    imports.unlink()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         purge()
     assert attachment.exists()  # the rows are gone, the commit has not happened

@@ -36,22 +36,15 @@ defaults only make the command safe to run (docs/operations.md).
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import (
-    Case,
-    DecimalField,
     Exists,
-    F,
     Max,
     OuterRef,
     Q,
-    Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -59,6 +52,7 @@ from django.utils import timezone
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
 from ledger import compaction
+from ledger import queries as ledger_queries
 from ledger.compaction import compact_ledger_history
 from ledger.models import (
     Loan,
@@ -189,22 +183,11 @@ def _delete_files_after_commit(storage, names: list[str], result: PurgeResult):
 
 def _purge_loans(plan: PurgePlan, result: PurgeResult) -> None:
     """Loans repaid in full whose last entry is older than the ledger cut-off."""
-    signed = Case(
-        When(entries__kind=LoanEntry.Kind.INTEREST, then=F("entries__amount")),
-        When(
-            entries__kind__in=[LoanEntry.Kind.REPAYMENT, LoanEntry.Kind.CORRECTION],
-            then=-F("entries__amount"),
-        ),
-        default=Value(Decimal(0)),
-        output_field=DecimalField(max_digits=14, decimal_places=2),
-    )
+    # "Repaid in full" is the one loan rule: ledger.queries.loans_with_figures.
     closed = (
-        Loan.objects.annotate(
-            last_entry=Max("entries__date"),
-            change=Coalesce(Sum(signed), Value(Decimal(0))),
-        )
-        .filter(last_entry__lt=plan.ledger_before)
-        .filter(change__lte=-F("amount_granted"))
+        ledger_queries.loans_with_figures()
+        .annotate(last_entry=Max("entries__date"))
+        .filter(last_entry__lt=plan.ledger_before, outstanding__lte=0)
         .values_list("pk", flat=True)
     )
     doomed = Loan.objects.filter(pk__in=list(closed))

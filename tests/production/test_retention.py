@@ -225,6 +225,15 @@ def test_closed_old_loans_go_open_and_recently_closed_ones_stay(db):
     still_owing = loan_with(
         unit, [(dt.date(2015, 1, 10), "repayment", "600.00")], "KR/2"
     )
+    # The granted amount repaid, but not the interest booked on it: still owing.
+    owing_interest = loan_with(
+        unit,
+        [
+            (dt.date(2015, 1, 10), "interest", "50.00"),
+            (dt.date(2016, 1, 10), "repayment", "1000.00"),
+        ],
+        "KR/4",
+    )
     repaid_recently = loan_with(
         unit,
         [
@@ -240,6 +249,7 @@ def test_closed_old_loans_go_open_and_recently_closed_ones_stay(db):
     assert not Loan.objects.filter(pk=repaid_long_ago.pk).exists()
     assert LoanEntry.objects.filter(loan=still_owing).count() == 1
     assert LoanEntry.objects.filter(loan=repaid_recently).count() == 2
+    assert LoanEntry.objects.filter(loan=owing_interest).count() == 2
 
 
 def test_old_meter_readings_go_but_each_meters_starting_point_stays(db):

@@ -146,6 +146,9 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Part of every cache key (ledger.caching): a deploy starts with a clean cache.
+# Empty: a hash of the installed code, templates and catalogues stands for it.
+IOK_RELEASE = os.environ.get("IOK_RELEASE", "")
 
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"

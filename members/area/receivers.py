@@ -3,7 +3,6 @@
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from members.area import queries
 from members.area.services import RULES_NOTICE_SESSION_KEY, rules_notice_on_login
 
 
@@ -15,7 +14,3 @@ def _rules_notice(sender, request, user, **kwargs):
     notice = rules_notice_on_login(user=user)
     if notice is not None:
         request.session[RULES_NOTICE_SESSION_KEY] = notice
-
-
-# Dashboard notices are cached briefly; page changes start a new version.
-queries.connect_notice_signals()

@@ -19,6 +19,7 @@ from cms.models import (
     RulesPage,
 )
 from ledger.caching import namespace
+from ledger.formatting import format_date
 from ledger.models import HousingCommunity, UnitRight
 from ledger.queries import communities_for_party
 from ledger.queries.base import rows as fetch_rows
@@ -230,7 +231,7 @@ class RulesVersion:
 
     @property
     def resolution_label(self) -> str:
-        adopted = self.adopted_on.strftime("%d.%m.%Y") if self.adopted_on else "?"
+        adopted = format_date(self.adopted_on) or "?"
         return f"{self.resolution_number} ({adopted})"
 
 

@@ -254,6 +254,8 @@ LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
 WAGTAIL_CONTENT_LANGUAGES = [("pl", _("Polish"))]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("pl", "Polski"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The cooperative's short date forms (14.03.2025) over Django's (cms/formats/pl).
+FORMAT_MODULE_PATH = ["cms.formats"]
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True

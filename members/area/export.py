@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger import queries as ledger_queries
+from ledger.formatting import format_date
 from ledger.models import (
     LedgerEntry,
     LoanEntry,
@@ -124,7 +125,7 @@ def ledger_csv(page: queries.LedgerPage) -> str:
         rows.append(
             [
                 entry.booking_date,
-                entry.period.strftime("%Y-%m"),
+                entry.period.isoformat()[:7],  # machine format: 2025-03
                 entry.due_date,
                 entry.get_kind_display(),
                 entry.component_name,
@@ -397,7 +398,7 @@ def my_data_archive(*, user) -> bytes:
                     continue
         readme = [
             _("Your data held by the cooperative's portal (IOK), as of %(when)s.")
-            % {"when": timezone.localtime().strftime("%d.%m.%Y %H:%M")},
+            % {"when": format_date(timezone.localtime(), "SHORT_DATETIME_FORMAT")},
             _(
                 "dane.json holds everything; the csv folder has the same records "
                 "as spreadsheets (UTF-8, semicolons)."

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger import services as ledger_services
+from ledger.formatting import format_date
 from ledger.models import Meter, MeterReading, Party
 from members.area import queries
 from members.area_models import (
@@ -62,7 +63,7 @@ def meter_reading_check(
                 "reading_date": _(
                     "This meter was installed on %(date)s, after that day."
                 )
-                % {"date": meter.installed_on.strftime("%d.%m.%Y")}
+                % {"date": format_date(meter.installed_on)}
             }
         )
     if meter.removed_on and reading_date > meter.removed_on:
@@ -72,7 +73,7 @@ def meter_reading_check(
                     "This meter was removed on %(date)s. Submit the reading of "
                     "the meter that replaced it."
                 )
-                % {"date": meter.removed_on.strftime("%d.%m.%Y")}
+                % {"date": format_date(meter.removed_on)}
             }
         )
     if value < 0:
@@ -90,7 +91,7 @@ def meter_reading_check(
                 )
                 % {
                     "value": _decimal(previous.value),
-                    "date": previous.reading_date.strftime("%d.%m.%Y"),
+                    "date": format_date(previous.reading_date),
                 }
             }
         )
@@ -104,7 +105,7 @@ def meter_reading_check(
                 )
                 % {
                     "value": _decimal(following.value),
-                    "date": following.reading_date.strftime("%d.%m.%Y"),
+                    "date": format_date(following.reading_date),
                 }
             }
         )

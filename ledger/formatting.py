@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.utils import dateformat
-from django.utils.formats import get_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import get_language
 
 from ledger.queries import money
@@ -53,6 +53,21 @@ def format_money(value: Decimal | int | None) -> str:
     followed by the currency (``1 234,56 zł`` in Polish; the spaces do not
     break). ``None`` shows as an empty string."""
     return money_formatter()(value)
+
+
+def format_quantity(value: Decimal | int | str | None) -> str:
+    """A meter reading, consumption or rate with only the decimals it has, in
+    the active locale: ``569.500`` → ``569,5``, ``1200.000`` → ``1 200``.
+    Empty or not a number: an empty string."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+    text = format(number.normalize(), "f")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return number_format(number, decimal_pos=decimals, force_grouping=True)
 
 
 @functools.lru_cache(maxsize=8192)

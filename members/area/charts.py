@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from members.templatetags.area_tags import trimmed_number
+from ledger.formatting import format_quantity
 
 WIDTH = 720
 HEIGHT = 300
@@ -38,7 +38,7 @@ class Bar:
 
 
 def _number(value: Decimal) -> str:
-    return trimmed_number(value.quantize(Decimal("0.001")))
+    return format_quantity(value.quantize(Decimal("0.001")))
 
 
 def _f(value: float) -> str:

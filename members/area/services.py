@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger import services as ledger_services
-from ledger.formatting import format_date
+from ledger.formatting import format_date, format_quantity
 from ledger.models import Meter, MeterReading, Party
 from members.area import queries
 from members.area_models import (
@@ -149,8 +149,8 @@ def meter_reading_check(
 
 
 def _decimal(value: Decimal) -> str:
-    """``12.300`` → ``12,3`` for messages (Polish decimal comma)."""
-    return format(Decimal(value).normalize(), "f").replace(".", ",")
+    """``12.300`` → ``12,3`` for messages (``format_quantity``)."""
+    return format_quantity(value)
 
 
 def resident_meter_reading_submit(

@@ -7,7 +7,12 @@ from decimal import Decimal
 from django.template import Context, Template
 from django.utils import translation
 
-from ledger.formatting import date_formatter, format_date, format_money
+from ledger.formatting import (
+    date_formatter,
+    format_date,
+    format_money,
+    format_quantity,
+)
 
 
 def test_money_is_grouped_with_a_non_breaking_space_and_a_decimal_comma():
@@ -50,3 +55,11 @@ def test_month_names_are_not_shared_between_languages():
         assert format_date(day, "DATE_FORMAT") == "4 marca 2025"
     with translation.override("en"):
         assert "March" in format_date(day, "DATE_FORMAT")
+
+
+def test_readings_keep_only_the_decimals_they_have():
+    with translation.override("pl"):
+        assert format_quantity(Decimal("569.500")) == "569,5"
+        assert format_quantity(Decimal("1200.000")) == "1\xa0200"
+        assert format_quantity("not a number") == ""
+        assert format_quantity(None) == ""

@@ -293,27 +293,31 @@ NOTICES_CACHE = namespace("notices", timeout=60)
 
 @dataclass(frozen=True)
 class NoticeLink:
-    """What the dashboard shows of a notice (kept in the cache)."""
+    """What the dashboard shows of a notice of the cooperative or of a housing
+    community (kept in the cache)."""
 
     pk: int
     title: str
     url: str
     date: datetime.date
-    is_residents_only: bool
     pinned: bool
+    is_residents_only: bool = False
+    community_name: str = ""
 
 
-@dataclass(frozen=True)
-class CommunityNoticeLink:
-    """What the dashboard shows of a housing-community notice (kept in the
-    cache)."""
-
-    pk: int
-    title: str
-    url: str
-    date: datetime.date
-    community_name: str
-    pinned: bool
+def _links(notices) -> list[NoticeLink]:
+    return [
+        NoticeLink(
+            pk=notice.pk,
+            title=notice.title,
+            url=notice.url,
+            date=notice.date,
+            pinned=notice.pinned,
+            is_residents_only=getattr(notice, "is_residents_only", False),
+            community_name=getattr(notice, "community_name", None) or "",
+        )
+        for notice in notices
+    ]
 
 
 def cooperative_notices(*, user, limit: int | None = None):
@@ -330,17 +334,7 @@ def cooperative_notices(*, user, limit: int | None = None):
         return notices_for_listing(user=user)
     return NOTICES_CACHE.get_or_set(
         ("notices", _audience(user)[0], limit),
-        lambda: [
-            NoticeLink(
-                pk=notice.pk,
-                title=notice.title,
-                url=notice.url,
-                date=notice.date,
-                is_residents_only=notice.is_residents_only,
-                pinned=notice.pinned,
-            )
-            for notice in notices_for_listing(user=user)[:limit]
-        ],
+        lambda: _links(notices_for_listing(user=user)[:limit]),
     )
 
 
@@ -365,17 +359,7 @@ def community_notices(
     scope = "all" if every else ".".join(str(pk) for pk in sorted(set(communities)))
     return NOTICES_CACHE.get_or_set(
         ("community-notices", audience, scope, limit),
-        lambda: [
-            CommunityNoticeLink(
-                pk=notice.pk,
-                title=notice.title,
-                url=notice.url,
-                date=notice.date,
-                community_name=notice.community_name or "",
-                pinned=notice.pinned,
-            )
-            for notice in community_notices_for_user(user=user, limit=limit)
-        ],
+        lambda: _links(community_notices_for_user(user=user, limit=limit)),
     )
 
 

@@ -5,6 +5,8 @@ notice list after a publish, the footers after a change of site settings,
 
 import datetime as dt
 
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -73,6 +75,25 @@ def test_a_new_deploy_renders_the_fragments_again(settings):
         settings.IOK_RELEASE = "release-2"
         deploy_version.cache_clear()
         assert FRAGMENT.render(Context({"value": "new"})) == "new"
+    finally:
+        deploy_version.cache_clear()
+
+
+def test_the_member_navigation_and_zone_cards_are_kept_per_deploy(
+    resident_client, settings
+):
+    try:
+        for release in ("release-1", "release-2"):
+            settings.IOK_RELEASE = release
+            deploy_version.cache_clear()
+            dashboard_html(resident_client)
+            for name, vary_on in (
+                ("iok_area_nav", ["pl", "dashboard", release]),
+                ("iok_area_zones", ["pl", release]),
+            ):
+                key = make_template_fragment_key(name, vary_on)
+                with time_machine.travel(NOON, tick=False):  # not expired yet
+                    assert cache.get(key) is not None, (name, release)
     finally:
         deploy_version.cache_clear()
 

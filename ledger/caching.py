@@ -44,8 +44,10 @@ NAMESPACES: dict[str, Namespace] = {}
 @functools.cache
 def deploy_version() -> str:
     """What changes on every deploy: the ``IOK_RELEASE`` setting (a release id
-    from the environment) when set, else a short hash of the size and time of
-    every source file, template and translation catalogue."""
+    from the environment) when set, else a short hash of the contents of every
+    source file, template and translation catalogue (about 1 MB, read once per
+    process). Contents, not file times: app servers running the same code
+    share one key space, so a bump on one reaches the others."""
     release = getattr(settings, "IOK_RELEASE", "")
     if release:
         return str(release)
@@ -56,10 +58,9 @@ def deploy_version() -> str:
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(files):
                 if name.endswith((".py", ".html", ".txt", ".mo")):
-                    stat = os.stat(os.path.join(root, name))
-                    digest.update(
-                        f"{root}/{name}:{stat.st_size}:{stat.st_mtime_ns}".encode()
-                    )
+                    path = Path(root, name)
+                    digest.update(str(path.relative_to(base)).encode())
+                    digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -98,6 +98,25 @@ def test_the_member_navigation_and_zone_cards_are_kept_per_deploy(
         deploy_version.cache_clear()
 
 
+def test_the_deploy_version_follows_the_contents_of_the_templates(settings, tmp_path):
+    template = tmp_path / "templates" / "page.html"
+    template.parent.mkdir()
+    template.write_text("<p>one</p>")
+    settings.BASE_DIR = tmp_path
+    settings.IOK_RELEASE = ""
+    try:
+        deploy_version.cache_clear()
+        first = deploy_version()
+        template.write_text("<p>one</p>")  # written again, same contents
+        deploy_version.cache_clear()
+        assert deploy_version() == first
+        template.write_text("<p>two</p>")
+        deploy_version.cache_clear()
+        assert deploy_version() != first
+    finally:
+        deploy_version.cache_clear()
+
+
 def test_a_bumped_namespace_gives_every_key_a_new_value():
     things = namespace("test-things", timeout=60)
     assert things.get_or_set(("a",), lambda: "first") == "first"

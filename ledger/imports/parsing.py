@@ -28,7 +28,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
-from ledger.csv_writer import restore_text, safe_text
+from ledger.csv_writer import number_cell, restore_text, safe_text
 
 # The longest physical line and the longest field we read. Longer input is refused
 # before it is held in memory (a runaway quote would otherwise swallow the file).
@@ -316,9 +316,7 @@ class Number(ValueType):
         return lines
 
     def format(self, value: Any) -> str:
-        if value is None:
-            return ""
-        return format(value, "f").replace(".", ",")
+        return number_cell(value)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")

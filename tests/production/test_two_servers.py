@@ -132,13 +132,15 @@ def test_shared_redis_cache_is_read_by_both_servers(two_servers, production_resi
     # Server A built the site links (header, footer) and stored them in Redis.
     # (ledger.caching: iok:<deploy>:site-links:v<version>:<language>, next to
     # the namespace's version; both servers run the same code, one deploy id.)
-    keys = [
+    (version_key,) = [
         k.decode()
         for k in store.scan_iter(f"{prefix}:*site-links*")
-        if not k.decode().endswith(":version")
+        if k.decode().endswith(":version")
     ]
-    assert len(keys) == 1
-    assert re.fullmatch(rf"{prefix}:1:iok:\w+:site-links:v\d+:pl", keys[0])
+    assert re.fullmatch(rf"{prefix}:1:iok:\w+:site-links:version", version_key)
+    version = int(store.get(version_key))
+    keys = [version_key.replace(":version", f":v{version}:pl")]
+    assert store.exists(keys[0])
     links = pickle.loads(store.get(keys[0]))  # noqa: S301 - our own test value
     links["cooperative_name"] = "Spółdzielnia Wspólnej Pamięci"
     store.set(keys[0], pickle.dumps(links))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import StartsWith
+from django.http import Http404
 from django.utils import timezone
 
 from wagtail.models import Page, PageLogEntry, PageViewRestriction
@@ -17,8 +18,11 @@ from cms.models import (
     NoticePage,
     RulesPage,
 )
+from ledger.caching import namespace
+from ledger.formatting import format_date
 from ledger.models import HousingCommunity, UnitRight
 from ledger.queries import communities_for_party
+from ledger.queries.base import rows as fetch_rows
 from ledger.roles import is_office_staff
 
 PUBLISH_ACTIONS = ("wagtail.publish", "wagtail.publish.scheduled")
@@ -220,7 +224,7 @@ class RulesVersion:
 
     @property
     def resolution_label(self) -> str:
-        adopted = self.adopted_on.strftime("%d.%m.%Y") if self.adopted_on else "?"
+        adopted = format_date(self.adopted_on) or "?"
         return f"{self.resolution_number} ({adopted})"
 
 
@@ -271,3 +275,133 @@ def rules_version_on(page: RulesPage, day: datetime.date) -> RulesVersion | None
         if version.effective_from and version.effective_from <= day:
             return version
     return None
+
+
+# --- Notices of the member area's dashboard --------------------------------------
+
+#: The dashboard's short notice lists; bumped on publish, unpublish, move and
+#: any save or delete of a page or a page privacy restriction (``cms.signals``).
+NOTICES_CACHE = namespace("notices", timeout=60)
+
+
+@dataclass(frozen=True)
+class NoticeLink:
+    """What the dashboard shows of a notice of the cooperative or of a housing
+    community (kept in the cache)."""
+
+    pk: int
+    title: str
+    url: str
+    date: datetime.date
+    pinned: bool
+    is_residents_only: bool = False
+    community_name: str = ""
+
+
+def _links(notices) -> list[NoticeLink]:
+    return [
+        NoticeLink(
+            pk=notice.pk,
+            title=notice.title,
+            url=notice.url,
+            date=notice.date,
+            pinned=notice.pinned,
+            is_residents_only=getattr(notice, "is_residents_only", False),
+            community_name=getattr(notice, "community_name", None) or "",
+        )
+        for notice in notices
+    ]
+
+
+def cooperative_notices(*, user, limit: int | None = None):
+    """The cooperative's current notices the user may read (public and
+    residents-only, live), pinned first, newest first (``notices_for_listing``).
+
+    With a ``limit`` (the dashboard) the short list is kept in the cache for a
+    minute: the query checks page privacy and costs more than the rest of the
+    dashboard. What a user may read depends only on being logged in, being a
+    superuser and their groups, so users alike share one entry. Publishing,
+    unpublishing or moving a page, or a change of page privacy, starts a new
+    cache version at once."""
+    if not limit:
+        return notices_for_listing(user=user)
+    return NOTICES_CACHE.get_or_set(
+        ("notices", _audience(user)[0], limit),
+        lambda: _links(notices_for_listing(user=user)[:limit]),
+    )
+
+
+def community_notices(
+    *, user, limit: int | None = None, communities: list[int] | None = None
+):
+    """The live notices of the housing communities in which the user's party
+    holds a unit today (zone 5 of rules §III.2), pinned first, newest first.
+
+    The scoping is ``community_notices_for_user`` (the same rule the community
+    pages enforce when served). With a ``limit`` (the dashboard) the short list
+    is kept in the cache for a minute, like ``cooperative_notices``: its key
+    holds the user's audience (groups, staff) and ``communities``, the ids of
+    the communities of the party's units today, which the dashboard knows
+    already. Readers alike share an entry; a change of rights changes
+    ``communities`` and so the key, and the page signals start a new version."""
+    if not limit or communities is None:
+        return list(community_notices_for_user(user=user, limit=limit))
+    audience, every = _audience(user)
+    if not every and not communities:
+        return []
+    scope = "all" if every else ".".join(str(pk) for pk in sorted(set(communities)))
+    return NOTICES_CACHE.get_or_set(
+        ("community-notices", audience, scope, limit),
+        lambda: _links(community_notices_for_user(user=user, limit=limit)),
+    )
+
+
+def notice_for_user(*, user, notice_id: int):
+    """A live notice, current or archived, that the user may read; ``Http404``
+    for any other id (a draft, another audience, a page that is no notice)."""
+    for expired in (False, True):
+        notice = (
+            notices_for_listing(user=user, expired=expired).filter(pk=notice_id).first()
+        )
+        if notice is not None:
+            return notice
+    raise Http404
+
+
+def _audience(user) -> tuple[str, bool]:
+    """``user``'s key for page privacy (anonymous, superuser, or logged in with
+    these groups), and whether the user reads every housing community's notices
+    (``can_read_every_community``). One small query: a resident with no group
+    and no permission of their own is no staff member, so the permission check
+    (two more queries) runs only for users who have some. Kept on the user
+    object for the rest of the request."""
+    audience = getattr(user, "_iok_audience", None)
+    if audience is None:
+        audience = user._iok_audience = _read_audience(user)
+    return audience
+
+
+def _read_audience(user) -> tuple[str, bool]:
+    if not user.is_authenticated:
+        return "anonymous", False
+    if user.is_superuser:
+        return "superuser", True
+    user_model = user._meta
+    groups_table = user_model.get_field("groups").remote_field.through._meta.db_table
+    perms_table = user_model.get_field(
+        "user_permissions"
+    ).remote_field.through._meta.db_table
+    rows = fetch_rows(
+        f"""SELECT 'g', group_id FROM {groups_table} WHERE user_id = %s
+            UNION ALL
+            SELECT 'p', permission_id FROM {perms_table} WHERE user_id = %s""",  # noqa: S608 - only table names and placeholders
+        [user.pk, user.pk],
+    )
+    groups = sorted(value for source, value in rows if source == "g")
+    key = "user-" + "-".join(str(group) for group in groups)
+    if user.is_staff:
+        return key, True
+    if not rows:
+        return key, False
+    every = can_read_every_community(user)
+    return (key + "-staff" if every else key), every

@@ -1,11 +1,14 @@
-"""Keep the cached site links in step with pages, documents and settings."""
+"""Keep the cached site links and notice lists in step with pages, documents,
+page privacy and settings (``ledger.caching`` namespaces ``site-links`` and
+``notices``)."""
 
 from django.db.models.signals import post_delete, post_save
 
 from wagtail.documents import get_document_model
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.queries import NOTICES_CACHE
 from cms.site_links import clear_site_links_cache
 
 
@@ -17,6 +20,8 @@ def _on_model_change(sender, instance, **kwargs) -> None:
     # saves are editors' actions, rare enough not to filter further.
     if isinstance(instance, (Page, SiteSettings, get_document_model())):
         clear_site_links_cache()
+    if isinstance(instance, (Page, PageViewRestriction)):
+        NOTICES_CACHE.bump()
 
 
 def _on_publish_community_notice(sender, instance, **kwargs) -> None:
@@ -34,5 +39,8 @@ def connect() -> None:
     page_published.connect(clear_site_links_cache, dispatch_uid="cms-links-publish")
     page_unpublished.connect(clear_site_links_cache, dispatch_uid="cms-links-unpub")
     post_page_move.connect(clear_site_links_cache, dispatch_uid="cms-links-move")
+    page_published.connect(NOTICES_CACHE.bump, dispatch_uid="cms-notices-publish")
+    page_unpublished.connect(NOTICES_CACHE.bump, dispatch_uid="cms-notices-unpub")
+    post_page_move.connect(NOTICES_CACHE.bump, dispatch_uid="cms-notices-move")
     post_save.connect(_on_model_change, dispatch_uid="cms-links-save")
     post_delete.connect(_on_model_change, dispatch_uid="cms-links-delete")

@@ -2,27 +2,29 @@
 
 The header, the footer and the member area's login page all need the URLs of the
 rules, the privacy clause and the application form, and the cooperative's
-address. Reading them costs a few queries, so the result is kept in the cache
-(shared between app servers when REDIS_URL is set) and dropped whenever a page,
-a document or the site settings change (see ``cms.signals``). The timeout bounds
-how stale a per-process cache can get when several processes run without Redis.
+address. Reading them costs a few queries, so the result is kept in the
+``site-links`` cache namespace (``ledger.caching``; shared between app servers
+when REDIS_URL is set), bumped whenever a page, a document or the site settings
+change (see ``cms.signals``). The footers' template fragments vary on the same
+version. The timeout bounds how stale a per-process cache can get when several
+processes run without Redis.
 """
 
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.urls import reverse
 from django.utils.translation import get_language
 
-CACHE_KEY = "cms:site-links:v1"
-CACHE_TIMEOUT = 300
+from ledger.caching import namespace
+
+#: The links, and the footers' fragments (``{% cache_version "site-links" %}``).
+SITE_LINKS_CACHE = namespace("site-links", timeout=300)
 
 
 def _cache_key(language: str | None) -> str:
     # Per language: the resolution label ("Nr 733/2012 z dnia …") is translated.
-    return f"{CACHE_KEY}:{language or settings.LANGUAGE_CODE}"
+    return SITE_LINKS_CACHE.key(language or settings.LANGUAGE_CODE)
 
 
 @dataclass(frozen=True)
@@ -102,38 +104,23 @@ def _build() -> SiteLinks:
 
 def get_site_links() -> SiteLinks:
     """The cached ``SiteLinks``; builds and stores them on a cache miss."""
-    key = _cache_key(get_language())
-    cached = cache.get(key)
-    if cached is not None:
-        return SiteLinks(**cached)
-    links = _build()
-    cache.set(key, asdict(links), CACHE_TIMEOUT)
-    return links
+    language = get_language() or settings.LANGUAGE_CODE
+    return SiteLinks(
+        **SITE_LINKS_CACHE.get_or_set((language,), lambda: asdict(_build()))
+    )
 
 
 def cached_site_links() -> SiteLinks:
     """The links if the cache already holds them, else the defaults; never
     queries the database (error pages use it while the database is down)."""
     try:
-        cached = cache.get(_cache_key(get_language()))
+        cached = SITE_LINKS_CACHE.get(get_language() or settings.LANGUAGE_CODE)
     except Exception:  # noqa: BLE001 - a Redis outage must not break error pages
         cached = None
     return SiteLinks(**cached) if cached is not None else SiteLinks()
 
 
-#: Template fragments drawn only from the links (``{% cache %}`` names).
-FRAGMENTS = ("site_footer", "area_footer")
-
-
-def clear_site_links_cache(**kwargs) -> None:
-    """Signal receiver: forget the cached links, and the page fragments drawn
-    from them, after any relevant change."""
-    languages = [code for code, _name in settings.LANGUAGES]
-    cache.delete_many(
-        [_cache_key(code) for code in languages]
-        + [
-            make_template_fragment_key(fragment, [code])
-            for fragment in FRAGMENTS
-            for code in languages
-        ]
-    )
+def clear_site_links_cache(*args, **kwargs) -> None:
+    """Signal receiver: a new version of the cached links and of the page
+    fragments drawn from them (``site_footer``, ``area_footer``)."""
+    SITE_LINKS_CACHE.bump()

@@ -18,8 +18,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Sum
+from django.utils import translation
 
+from .formatting import format_date
 from .imports.bulk import write_rows
 from .models import EntrySettlement, LedgerEntry, UnitRight
 
@@ -109,10 +112,18 @@ def compact_ledger_history(*, before: dt.date) -> Compaction:
                 end.replace(day=1),
                 LedgerEntry.Kind.CORRECTION,
                 amount,
-                f"Saldo przeniesione na dzień {end:%d.%m.%Y}",
+                carried_description(end),
             )
             for (unit_id, external_id), (end, amount) in wanted.items()
         ),
     )
     result.carried_forward_units = len({unit_id for unit_id, _id in wanted})
     return result
+
+
+def carried_description(end: dt.date) -> str:
+    """The stored description of a carried-forward balance. It is part of the
+    books, so it is written in the site's language whatever the language of
+    the command that compacts."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"Saldo przeniesione na dzień {format_date(end)}"

@@ -1,17 +1,103 @@
-"""Display of money the Polish way: ``1 234,56 zł``."""
+"""Money and dates for people, by Django's localization: ``1 234,56 zł``,
+``14.03.2025``.
 
-from decimal import Decimal
+The one implementation of both. The separators and date forms come from the
+active locale (``cms/formats/pl/formats.py`` over Django's own); nothing here
+writes a separator or a date pattern by hand. Templates use ``{{ amount|money }}``
+(``ledger_tags``) and ``|date:"SHORT_DATE_FORMAT"``; Python code (messages,
+exports, the statement's rows) uses the functions below. Machine formats (ISO
+dates in CSV, JSON and file names) use ``.isoformat()`` instead.
+"""
 
-from django.utils.formats import number_format
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+from django.utils import dateformat
+from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language
 
 from ledger.queries import money
+
+
+def money_formatter() -> Callable[[Decimal | int | None], str]:
+    """A function formatting amounts as ``format_money`` does, with the
+    locale's separators looked up once: the statement renders hundreds of
+    amounts a page with it."""
+    decimal_sep = get_format("DECIMAL_SEPARATOR")
+    thousand_sep = get_format("THOUSAND_SEPARATOR")
+    if thousand_sep == " ":
+        # An amount never breaks across lines.
+        thousand_sep = "\xa0"
+
+    def format_amount(value: Decimal | int | None) -> str:
+        if value is None:
+            return ""
+        # Grouped by three (the locale's NUMBER_GROUPING), two decimals.
+        text = f"{money(value):,.2f}"
+        return (
+            text.replace(",", "\x00")
+            .replace(".", decimal_sep)
+            .replace("\x00", thousand_sep)
+            + "\xa0zł"
+        )
+
+    return format_amount
 
 
 def format_money(value: Decimal | int | None) -> str:
     """``value`` in the active locale with grouping and two decimal places,
     followed by the currency (``1 234,56 zł`` in Polish; the spaces do not
     break). ``None`` shows as an empty string."""
-    if value is None:
+    return money_formatter()(value)
+
+
+def format_quantity(value: Decimal | int | str | None) -> str:
+    """A meter reading, consumption or rate with only the decimals it has, in
+    the active locale: ``569.500`` → ``569,5``, ``1200.000`` → ``1 200``.
+    Empty or not a number: an empty string."""
+    if value is None or value == "":
         return ""
-    number = number_format(money(value), decimal_pos=2, force_grouping=True)
-    return f"{number}\u00a0zł"
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+    text = format(number.normalize(), "f")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return number_format(number, decimal_pos=decimals, force_grouping=True)
+
+
+@functools.lru_cache(maxsize=8192)
+def _date_text(value: dt.date, pattern: str, language: str | None) -> str:
+    # Dates repeat on every page (booking dates, due dates): formatted once per
+    # language (month names are translated).
+    return dateformat.format(value, pattern)
+
+
+def date_formatter(
+    format_name: str = "SHORT_DATE_FORMAT",
+) -> Callable[[dt.date | None], str]:
+    """A function formatting dates as ``format_date`` does, with the locale's
+    format looked up once (the statement's rows)."""
+    pattern = get_format(format_name)
+    language = get_language()
+
+    def format_day(value: dt.date | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, dt.datetime):
+            return dateformat.format(value, pattern)
+        return _date_text(value, pattern, language)
+
+    return format_day
+
+
+def format_date(value: dt.date | None, format_name: str = "SHORT_DATE_FORMAT") -> str:
+    """``value`` in the active locale's ``format_name`` (``14.03.2025`` for
+    ``SHORT_DATE_FORMAT`` in Polish, ``14 marca 2025`` for ``DATE_FORMAT``;
+    a datetime is shown in its own time zone, so pass a local one). ``None``
+    shows as an empty string."""
+    return date_formatter(format_name)(value)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ledger.formatting import format_date, format_quantity
 from ledger.models import (
     ChargeComponent,
     LedgerEntry,
@@ -112,7 +113,7 @@ def meter_reading_check(
                 "reading_date": _(
                     "This meter was installed on %(date)s, after that day."
                 )
-                % {"date": meter.installed_on.strftime("%d.%m.%Y")}
+                % {"date": format_date(meter.installed_on)}
             }
         )
     if meter.removed_on and reading_date > meter.removed_on:
@@ -122,7 +123,7 @@ def meter_reading_check(
                     "This meter was removed on %(date)s. Submit the reading of "
                     "the meter that replaced it."
                 )
-                % {"date": meter.removed_on.strftime("%d.%m.%Y")}
+                % {"date": format_date(meter.removed_on)}
             }
         )
     if value < 0:
@@ -139,8 +140,8 @@ def meter_reading_check(
                     "the new meter first."
                 )
                 % {
-                    "value": _decimal(previous.value),
-                    "date": previous.reading_date.strftime("%d.%m.%Y"),
+                    "value": format_quantity(previous.value),
+                    "date": format_date(previous.reading_date),
                 }
             }
         )
@@ -153,8 +154,8 @@ def meter_reading_check(
                     "day (%(value)s on %(date)s)."
                 )
                 % {
-                    "value": _decimal(following.value),
-                    "date": following.reading_date.strftime("%d.%m.%Y"),
+                    "value": format_quantity(following.value),
+                    "date": format_date(following.reading_date),
                 }
             }
         )
@@ -174,18 +175,13 @@ def meter_reading_check(
                     "Check the digits and the decimal comma."
                 )
                 % {
-                    "used": _decimal(value - since_value),
+                    "used": format_quantity(value - since_value),
                     "unit": meter.unit_of_measure,
                     "days": days,
-                    "cap": _decimal(cap),
+                    "cap": format_quantity(cap),
                 }
             }
         )
-
-
-def _decimal(value: Decimal) -> str:
-    """``12.300`` → ``12,3`` for messages (Polish decimal comma)."""
-    return format(Decimal(value).normalize(), "f").replace(".", ",")
 
 
 @transaction.atomic

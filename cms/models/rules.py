@@ -19,6 +19,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from ledger.formatting import format_date
+
 from .blocks import BodyBlock
 
 
@@ -82,7 +84,7 @@ class RulesPage(BoardApprovedPageMixin, RoutablePageMixin, Page):
         """'Nr 733/2012 z dnia 21.11.2012': how the rules are cited."""
         return gettext("No. %(number)s of %(date)s") % {
             "number": self.resolution_number,
-            "date": self.adopted_on.strftime("%d.%m.%Y"),
+            "date": format_date(self.adopted_on),
         }
 
     def get_context(self, request, *args, **kwargs):

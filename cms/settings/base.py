@@ -146,6 +146,9 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Part of every cache key (ledger.caching): a deploy starts with a clean cache.
+# Empty: a hash of the installed code, templates and catalogues stands for it.
+IOK_RELEASE = os.environ.get("IOK_RELEASE", "")
 
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
@@ -251,6 +254,8 @@ LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
 WAGTAIL_CONTENT_LANGUAGES = [("pl", _("Polish"))]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("pl", "Polski"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The cooperative's short date forms (14.03.2025) over Django's (cms/formats/pl).
+FORMAT_MODULE_PATH = ["cms.formats"]
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True

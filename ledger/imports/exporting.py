@@ -3,9 +3,10 @@ import → export → import and come back unchanged."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import TextIO
+
+from ledger.csv_writer import writer
 
 from . import specs
 from .services import Period
@@ -38,13 +39,15 @@ def export_rows(
 
 
 def write_csv(spec: KindSpec, rows: Iterator[tuple], stream: TextIO) -> int:
-    """Write the kind's header and rows: ``;``, decimal comma, ISO dates."""
-    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
-    writer.writerow(spec.column_names)
+    """Write the kind's header and rows: ``;``, decimal comma, ISO dates, text
+    cells neutralised against formulas (``ledger.csv_writer``), each column as
+    its type formats it so that the importer reads the file back unchanged."""
+    out = writer(stream)
+    out.writerow(spec.column_names)
     formats = [column.type.format for column in spec.columns]
     count = 0
     for row in rows:
-        writer.writerow([fmt(value) for fmt, value in zip(formats, row, strict=True)])
+        out.writerow([fmt(value) for fmt, value in zip(formats, row, strict=True)])
         count += 1
     return count
 

@@ -28,6 +28,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ledger.formatting import format_date
 from ledger.models import DataImport
 
 logger = logging.getLogger("ledger.imports")
@@ -63,7 +64,7 @@ def _holder_gone(data_import_id: int) -> bool:
 
 def interrupted_message(last_seen: dt.datetime | None) -> str:
     when = (
-        timezone.localtime(last_seen).strftime("%Y-%m-%d %H:%M:%S")
+        format_date(timezone.localtime(last_seen), "SHORT_DATETIME_FORMAT")
         if last_seen
         else "-"
     )

@@ -28,6 +28,8 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from ledger.csv_writer import number_cell, restore_text, safe_text
+
 # The longest physical line and the longest field we read. Longer input is refused
 # before it is held in memory (a runaway quote would otherwise swallow the file).
 MAX_LINE_CHARS = 64 * 1024
@@ -38,7 +40,6 @@ DEFAULT_ERROR_CAP = 200
 SNIFF_BYTES = 256 * 1024
 
 SEPARATORS = (";", ",")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "'")
 
 UTF8 = "utf-8"
 UTF8_BOM = "utf-8-sig"
@@ -177,9 +178,7 @@ class ValueType:
 
 def unescape_text(value: str) -> str:
     """Undo the export's protection against spreadsheet formulas (see format)."""
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_PREFIXES:
-        return value[1:]
-    return value
+    return restore_text(value)
 
 
 @dataclass(frozen=True)
@@ -208,10 +207,8 @@ class Text(ValueType):
 
     def format(self, value: Any) -> str:
         # A cell that a spreadsheet would run as a formula is written with a
-        # leading apostrophe; parse() takes it off again.
-        if value and value[0] in FORMULA_PREFIXES:
-            return "'" + value
-        return value or ""
+        # leading apostrophe (ledger.csv_writer); parse() takes it off again.
+        return safe_text(value)
 
 
 @dataclass(frozen=True)
@@ -319,9 +316,7 @@ class Number(ValueType):
         return lines
 
     def format(self, value: Any) -> str:
-        if value is None:
-            return ""
-        return format(value, "f").replace(".", ",")
+        return number_cell(value)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")

@@ -26,6 +26,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ledger.formatting import format_date
 from ledger.models import DataImport
 from ledger.signals import import_finished
 
@@ -586,7 +587,7 @@ def _already_imported(result, prior, data_import, dry_run, started) -> ImportRes
     result.rows = prior.rows_total
     result.unchanged = prior.rows_total
     result.seconds = time.monotonic() - started
-    when = timezone.localtime(prior.finished_at).strftime("%Y-%m-%d %H:%M")
+    when = format_date(timezone.localtime(prior.finished_at), "SHORT_DATETIME_FORMAT")
     message = _(
         "this file was already imported on %(when)s (import #%(id)s); "
         "importing it again changes nothing"

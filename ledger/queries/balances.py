@@ -14,11 +14,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Max
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 
+from ledger.caching import namespace
 from ledger.models import ChargeComponent, DataImport, LedgerEntry, Party, Unit
 
 from .base import (
@@ -39,8 +37,9 @@ from .base import (
     window_filter,
 )
 
-LAST_IMPORT_CACHE_KEY = "iok:ledger:last-import"
-LAST_IMPORT_CACHE_SECONDS = 60
+#: ``last_import_at``; bumped when an import run ends
+#: (``ledger.signals.import_finished``, connected in ``ledger.apps``).
+LAST_IMPORT_CACHE = namespace("ledger-import", timeout=60)
 
 
 @dataclass(frozen=True)
@@ -299,21 +298,11 @@ def balance_breakdown_for_staff(*, unit: Unit | int, on: dt.date) -> BalanceBrea
 
 def last_import_at() -> dt.datetime | None:
     """When the last successful import from the accounting system finished,
-    kept for a minute in the cache (every member page shows it); a saved
-    import record clears it at once."""
-    sentinel = "none"
-    value = cache.get(LAST_IMPORT_CACHE_KEY)
-    if value is None:
-        value = (
-            DataImport.objects.filter(status=DataImport.Status.SUCCEEDED).aggregate(
-                at=Max("finished_at")
-            )["at"]
-            or sentinel
-        )
-        cache.set(LAST_IMPORT_CACHE_KEY, value, LAST_IMPORT_CACHE_SECONDS)
-    return None if value == sentinel else value
-
-
-@receiver(post_save, sender=DataImport, dispatch_uid="ledger.queries.import_saved")
-def _forget_last_import(sender, **kwargs):
-    cache.delete(LAST_IMPORT_CACHE_KEY)
+    kept for a minute in the cache (every member page shows it); a finished
+    import run starts a new cache version at once."""
+    return LAST_IMPORT_CACHE.get_or_set(
+        ("last-import",),
+        lambda: DataImport.objects.filter(status=DataImport.Status.SUCCEEDED).aggregate(
+            at=Max("finished_at")
+        )["at"],
+    )

@@ -1,7 +1,9 @@
-"""Template helpers for the books: ``{{ amount|money }}`` → ``1 234,56 zł``."""
+"""Template helpers for the books: ``{{ amount|money }}`` → ``1 234,56 zł``,
+and ``{% cache_version %}`` for template fragments kept in the cache."""
 
 from django import template
 
+from ledger.caching import NAMESPACES, deploy_version
 from ledger.formatting import format_money
 
 register = template.Library()
@@ -11,3 +13,15 @@ register = template.Library()
 def money(value):
     """An amount as ``1 234,56 zł`` (in the active locale)."""
     return format_money(value)
+
+
+@register.simple_tag
+def cache_version(name: str = "") -> str:
+    """``{% cache_version "site-links" as version %}``: the current version of
+    the cache namespace ``name`` (``ledger.caching``), or without a name only
+    the deploy version, to pass to ``{% cache %}`` as a vary-on argument, so
+    that the fragment re-renders at once when the namespace is bumped or the
+    code is deployed."""
+    if not name:
+        return deploy_version()
+    return NAMESPACES[name].version()

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from members.templatetags.area_tags import trimmed_number
+from ledger.formatting import format_quantity
 
 WIDTH = 720
 HEIGHT = 300
@@ -38,7 +38,7 @@ class Bar:
 
 
 def _number(value: Decimal) -> str:
-    return trimmed_number(value.quantize(Decimal("0.001")))
+    return format_quantity(value.quantize(Decimal("0.001")))
 
 
 def _f(value: float) -> str:
@@ -77,8 +77,8 @@ def consumption_svg(
         "are in the table below."
     ) % {
         "unit": unit_of_measure,
-        "first": date_format(bars[0].until, "d.m.Y"),
-        "last": date_format(bars[-1].until, "d.m.Y"),
+        "first": date_format(bars[0].until, "SHORT_DATE_FORMAT"),
+        "last": date_format(bars[-1].until, "SHORT_DATE_FORMAT"),
         "top": _number(top),
     }
     parts = [
@@ -156,7 +156,7 @@ def consumption_svg(
                 'fill="#1a1a1a">{}</text>'
                 '<text x="{}" y="{}" font-size="11" text-anchor="end" '
                 'fill="#1a1a1a" transform="rotate(-45 {} {})">{}</text></g>',
-                f"{date_format(bar.until, 'd.m.Y')}: "
+                f"{date_format(bar.until, 'SHORT_DATE_FORMAT')}: "
                 f"{_number(bar.value)} {unit_of_measure}",
                 _f(x),
                 _f(base_y - height),

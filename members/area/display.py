@@ -9,39 +9,13 @@ from the data is escaped by ``format_html``.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.utils.formats import get_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ledger.formatting import date_formatter, money_formatter
 from ledger.models import LedgerEntry
-
-
-def money_formatter():
-    """A function formatting amounts like ``ledger.formatting.format_money``
-    (``1 234,56 zł``, the active locale's separators, always grouped), with
-    the separators looked up once per page rather than once per amount."""
-    decimal_sep = get_format("DECIMAL_SEPARATOR")
-    thousand_sep = get_format("THOUSAND_SEPARATOR")
-    if thousand_sep == " ":
-        thousand_sep = "\xa0"
-
-    def money(value) -> str:
-        if value is None:
-            return ""
-        text = f"{Decimal(value):,.2f}"
-        return (
-            text.replace(",", "\x00")
-            .replace(".", decimal_sep)
-            .replace("\x00", thousand_sep)
-            + "\xa0zł"
-        )
-
-    return money
-
 
 # Rendered filter selects by (language, field, choices key, selected value):
 # the same few dozen on every ledger page. Bounded: cleared when it grows.
@@ -79,15 +53,13 @@ def select_html(field, choices, selected) -> SafeString:
     )
 
 
-def _day(value) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
-
-
 class _Texts:
-    """The translated phrases of the statement's rows, looked up once per
-    page rather than once per row."""
+    """The translated phrases and the date formats of the statement's rows,
+    looked up once per page rather than once per row."""
 
     def __init__(self):
+        self.day = date_formatter("SHORT_DATE_FORMAT")
+        self.month = date_formatter("m.Y")
         self.kinds = {
             value: str(label).capitalize() for value, label in LedgerEntry.Kind.choices
         }
@@ -105,7 +77,7 @@ def _pairs(entry, format_money, texts: _Texts) -> str:
         items = [
             texts.settled_charge
             % {
-                "date": _day(pair.other.booking_date),
+                "date": texts.day(pair.other.booking_date),
                 "what": pair.other.label,
                 "amount": format_money(pair.amount),
             }
@@ -115,7 +87,7 @@ def _pairs(entry, format_money, texts: _Texts) -> str:
         items = [
             texts.settled_by
             % {
-                "date": _day(pair.other.booking_date),
+                "date": texts.day(pair.other.booking_date),
                 "amount": format_money(pair.amount),
             }
             for pair in pairs
@@ -130,9 +102,9 @@ def _pairs(entry, format_money, texts: _Texts) -> str:
 def _details(entry, texts: _Texts) -> str:
     parts = []
     if entry.kind == LedgerEntry.Kind.CHARGE:
-        inner = texts.period % {"period": entry.period.strftime("%m.%Y")}
+        inner = texts.period % {"period": texts.month(entry.period)}
         if entry.due_date:
-            inner += ", " + texts.due % {"due": _day(entry.due_date)}
+            inner += ", " + texts.due % {"due": texts.day(entry.due_date)}
         parts.append(f"({inner})")
     if entry.document_number:
         parts.append(entry.document_number)
@@ -161,7 +133,7 @@ def statement_rows(ledger) -> SafeString:
         )
         details = escape(_details(entry, texts))
         rows.append(
-            f"<tr><td>{_day(entry.booking_date)}</td>"
+            f"<tr><td>{texts.day(entry.booking_date)}</td>"
             f'<td>{escape(title)} <span class="muted">{details}</span>'
             f"{_pairs(entry, format_money, texts)}</td>"
             f'<td class="num">{format_money(entry.debit)}</td>'

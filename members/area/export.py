@@ -1,21 +1,16 @@
 """Downloads: a unit's ledger as CSV, and everything the portal holds about a
 resident (GDPR/RODO art. 15 and 20) as a ZIP of JSON and CSV files.
 
-CSV files are written for spreadsheets used in Poland: UTF-8 with a byte-order
-mark, ``;`` between cells, decimal comma. A text cell that starts with ``=``,
-``+``, ``-``, ``@`` (or a tab or carriage return) gets a leading apostrophe,
-so a spreadsheet shows it instead of running it as a formula (CSV injection).
-Amounts the portal itself formats are plain numbers and stay as they are.
+CSV files are written by ``ledger.csv_writer`` (the one writer and its one
+formula-injection rule) for spreadsheets used in Poland: UTF-8 with a
+byte-order mark, ``;`` between cells, decimal comma, ISO dates.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-import re
 import zipfile
-from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
@@ -23,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger import queries as ledger_queries
+from ledger.csv_writer import write_rows
+from ledger.formatting import format_date
 from ledger.models import Party, UnitRight
 from members.models import (
     AuditEvent,
@@ -31,49 +28,12 @@ from members.models import (
     RulesAcknowledgement,
 )
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^-?\d+(,\d+)?$")
-BOM = "\ufeff"
-
-
-def csv_safe(value) -> str:
-    """One cell's text, neutralised against formula injection."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
-def csv_number(value) -> str:
-    """A number the portal formats itself (``-1234,50``): left as a number."""
-    if value is None or value == "":
-        return ""
-    text = f"{Decimal(value):f}".replace(".", ",")
-    if not _PLAIN_NUMBER.match(text):  # pragma: no cover - Decimal guarantees it
-        return csv_safe(text)
-    return text
-
-
-def _cell(value) -> str:
-    if isinstance(value, Decimal):
-        return csv_number(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return csv_safe(value)
-
 
 def write_csv(header: list[str], rows) -> str:
-    """Rows (sequences of values) as CSV text with a header row and a BOM."""
+    """Rows (sequences of values) as CSV text with a header row and a BOM,
+    by the project's one CSV writer (``ledger.csv_writer``)."""
     out = io.StringIO()
-    out.write(BOM)
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([csv_safe(name) for name in header])
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
+    write_rows(out, header, rows, bom=True)
     return out.getvalue()
 
 
@@ -115,7 +75,7 @@ def ledger_csv(page: ledger_queries.LedgerPage) -> str:
         rows.append(
             [
                 entry.booking_date,
-                entry.period.strftime("%Y-%m"),
+                entry.period.isoformat()[:7],  # machine format: 2025-03
                 entry.due_date,
                 entry.get_kind_display(),
                 entry.component_name,
@@ -364,7 +324,7 @@ def my_data_archive(*, user) -> bytes:
                     continue
         readme = [
             _("Your data held by the cooperative's portal (IOK), as of %(when)s.")
-            % {"when": timezone.localtime().strftime("%d.%m.%Y %H:%M")},
+            % {"when": format_date(timezone.localtime(), "SHORT_DATETIME_FORMAT")},
             _(
                 "dane.json holds everything; the csv folder has the same records "
                 "as spreadsheets (UTF-8, semicolons)."

@@ -5,7 +5,6 @@ Connected by ``connect()``, which ``MembersConfig.ready()`` calls.
 
 from django.contrib.auth.signals import user_logged_in
 
-from members.area import queries
 from members.area.services import RULES_NOTICE_SESSION_KEY, rules_notice_on_login
 
 
@@ -20,5 +19,3 @@ def _rules_notice(sender, request, user, **kwargs):
 
 def connect() -> None:
     user_logged_in.connect(_rules_notice, dispatch_uid="members.area.rules_notice")
-    # Dashboard notices are cached briefly; page changes start a new version.
-    queries.connect_notice_signals()

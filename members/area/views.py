@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cms import queries as cms_queries
 from cms.site_links import get_site_links
 from ledger import queries as ledger_queries
 from ledger.models import Membership, Party, Unit
@@ -125,14 +126,12 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "zones": _zones(summaries),
             "summaries": summaries,
             "last_import_at": ledger_queries.last_import_at(),
-            "notices": queries.cooperative_notices(
+            "notices": cms_queries.cooperative_notices(
                 user=request.user, limit=NOTICES_ON_DASHBOARD
             ),
             "community_notices": (
-                queries.community_notices(
-                    party=party,
+                cms_queries.community_notices(
                     user=request.user,
-                    on=today,
                     limit=NOTICES_ON_DASHBOARD,
                     communities=[
                         summary.community.pk
@@ -511,14 +510,13 @@ def payments_view(request: HttpRequest) -> HttpResponse:
 @member_required
 def notices_view(request: HttpRequest) -> HttpResponse:
     party = request.user.party
-    today = timezone.localdate()
     return _render(
         request,
         "notices.html",
         {
-            "notices": queries.cooperative_notices(user=request.user, limit=50),
+            "notices": cms_queries.cooperative_notices(user=request.user, limit=50),
             "community_notices": (
-                queries.community_notices(party=party, user=request.user, on=today)
+                cms_queries.community_notices(user=request.user)
                 if party is not None
                 else []
             ),
@@ -529,7 +527,7 @@ def notices_view(request: HttpRequest) -> HttpResponse:
 @member_required
 def notice_view(request: HttpRequest, notice_id: int) -> HttpResponseRedirect:
     """A notice by id: sent on to its page when the user may read it."""
-    notice = queries.notice_for_user(user=request.user, notice_id=notice_id)
+    notice = cms_queries.notice_for_user(user=request.user, notice_id=notice_id)
     return redirect(notice.get_url(request))
 
 

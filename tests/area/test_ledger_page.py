@@ -12,8 +12,8 @@ from django.urls import reverse
 import pytest
 import time_machine
 
+from ledger.csv_writer import safe_text as csv_safe
 from ledger.models import EntrySettlement, LedgerEntry
-from members.area.export import csv_safe
 from tests.area.conftest import NOON, book_month
 from tests.factories import LedgerEntryFactory
 

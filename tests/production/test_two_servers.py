@@ -10,6 +10,7 @@ servers.py), the production settings are not relaxed.
 
 import os
 import pickle
+import re
 import uuid
 
 import pytest
@@ -129,8 +130,17 @@ def test_shared_redis_cache_is_read_by_both_servers(two_servers, production_resi
     visitor = HttpClient()
     assert visitor.get(a.url + "/iok/login/").status_code == 200
     # Server A built the site links (header, footer) and stored them in Redis.
-    keys = [k.decode() for k in store.scan_iter(f"{prefix}:*site-links*")]
-    assert keys == [f"{prefix}:1:cms:site-links:v1:pl"]
+    # (ledger.caching: iok:<deploy>:site-links:v<version>:<language>, next to
+    # the namespace's version; both servers run the same code, one deploy id.)
+    (version_key,) = [
+        k.decode()
+        for k in store.scan_iter(f"{prefix}:*site-links*")
+        if k.decode().endswith(":version")
+    ]
+    assert re.fullmatch(rf"{prefix}:1:iok:\w+:site-links:version", version_key)
+    version = int(store.get(version_key))
+    keys = [version_key.replace(":version", f":v{version}:pl")]
+    assert store.exists(keys[0])
     links = pickle.loads(store.get(keys[0]))  # noqa: S301 - our own test value
     links["cooperative_name"] = "Spółdzielnia Wspólnej Pamięci"
     store.set(keys[0], pickle.dumps(links))

@@ -1,0 +1,1 @@
+"""The cooperative's date and number formats (``FORMAT_MODULE_PATH``)."""

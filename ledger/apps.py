@@ -8,10 +8,14 @@ class LedgerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from ledger.queries.balances import LAST_IMPORT_CACHE
-        from ledger.signals import import_finished
+        from django.db.models.signals import post_save
 
-        # "Data as of" changes as soon as an import run ends.
-        import_finished.connect(
-            LAST_IMPORT_CACHE.bump, dispatch_uid="ledger.last-import-cache"
+        from ledger.models import DataImport
+        from ledger.queries.balances import LAST_IMPORT_CACHE
+
+        # "Data as of" changes as soon as an import record is saved.
+        post_save.connect(
+            LAST_IMPORT_CACHE.bump,
+            sender=DataImport,
+            dispatch_uid="ledger.last-import-cache",
         )

@@ -32,13 +32,20 @@ def is_office_staff(user) -> bool:
     if user.is_superuser or user.is_staff:
         return True
     # Asked on every member request of a resident without a second factor
-    # (members.middleware): one EXISTS over the user's own and their groups'
-    # permissions, where ``has_perm`` would load both lists in two queries.
-    from django.contrib.auth.models import Permission
+    # (members.middleware) and again by the pages: one EXISTS over the user's
+    # own and their groups' permissions, kept on the user object for the rest
+    # of the request as Django keeps ``has_perm``'s answers (``_perm_cache``).
+    cached = getattr(user, "_office_staff_cache", None)
+    if cached is None:
+        from django.contrib.auth.models import Permission
 
-    app_label, codename = ADMIN_ACCESS.split(".")
-    return (
-        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-        .filter(Q(user=user) | Q(group__user=user))
-        .exists()
-    )
+        app_label, codename = ADMIN_ACCESS.split(".")
+        cached = (
+            Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            )
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
+        )
+        user._office_staff_cache = cached
+    return cached

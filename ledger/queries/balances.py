@@ -37,8 +37,7 @@ from .base import (
     window_filter,
 )
 
-#: ``last_import_at``; bumped when an import run ends
-#: (``ledger.signals.import_finished``, connected in ``ledger.apps``).
+#: ``last_import_at``; bumped when an import record is saved (``ledger.apps``).
 LAST_IMPORT_CACHE = namespace("ledger-import", timeout=60)
 
 
@@ -298,8 +297,8 @@ def balance_breakdown_for_staff(*, unit: Unit | int, on: dt.date) -> BalanceBrea
 
 def last_import_at() -> dt.datetime | None:
     """When the last successful import from the accounting system finished,
-    kept for a minute in the cache (every member page shows it); a finished
-    import run starts a new cache version at once."""
+    kept for a minute in the cache (every member page shows it); a saved
+    import record starts a new cache version at once."""
     return LAST_IMPORT_CACHE.get_or_set(
         ("last-import",),
         lambda: DataImport.objects.filter(status=DataImport.Status.SUCCEEDED).aggregate(

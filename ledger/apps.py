@@ -10,6 +10,7 @@ class LedgerConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
+        from ledger import roles
         from ledger.models import DataImport
         from ledger.queries.balances import LAST_IMPORT_CACHE
 
@@ -19,3 +20,4 @@ class LedgerConfig(AppConfig):
             sender=DataImport,
             dispatch_uid="ledger.last-import-cache",
         )
+        roles.connect()

@@ -13,8 +13,13 @@ here, in the lowest app, so that ``cms`` and ``members`` can both ask it.
 
 from django.db.models import Q
 
+from ledger.caching import namespace
+
 #: Wagtail's permission to open the admin (granted through the staff groups).
 ADMIN_ACCESS = "wagtailadmin.access_admin"
+
+#: Whether a user reaches the admin through a permission (``is_office_staff``).
+OFFICE_STAFF_CACHE = namespace("office-staff", timeout=300)
 
 REGISTRARS = "Rejestratorzy"
 ACCOUNTANTS = "Księgowość"
@@ -32,20 +37,53 @@ def is_office_staff(user) -> bool:
     if user.is_superuser or user.is_staff:
         return True
     # Asked on every member request of a resident without a second factor
-    # (members.middleware) and again by the pages: one EXISTS over the user's
-    # own and their groups' permissions, kept on the user object for the rest
-    # of the request as Django keeps ``has_perm``'s answers (``_perm_cache``).
+    # (members.middleware) and again by the pages: the answer is kept in the
+    # cache (namespace "office-staff", renewed whenever a user's groups or
+    # permissions, or a group's permissions, change: ``connect()``) and on the
+    # user object for the rest of the request, as Django keeps ``has_perm``'s.
     cached = getattr(user, "_office_staff_cache", None)
     if cached is None:
-        from django.contrib.auth.models import Permission
-
-        app_label, codename = ADMIN_ACCESS.split(".")
-        cached = (
-            Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            )
-            .filter(Q(user=user) | Q(group__user=user))
-            .exists()
+        cached = OFFICE_STAFF_CACHE.get_or_set(
+            (user.pk,), lambda: _has_admin_access(user)
         )
         user._office_staff_cache = cached
     return cached
+
+
+def _has_admin_access(user) -> bool:
+    """The admin permission through the user's own or their groups'
+    permissions, in one EXISTS query."""
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = ADMIN_ACCESS.split(".")
+    return (
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
+    )
+
+
+def connect() -> None:
+    """Renew the office-staff answers when who holds which permission changes
+    (called by ``LedgerConfig.ready()``)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed, post_delete
+
+    user_model = get_user_model()
+    for through in (
+        user_model.groups.through,
+        user_model.user_permissions.through,
+        Group.permissions.through,
+    ):
+        m2m_changed.connect(
+            OFFICE_STAFF_CACHE.bump,
+            sender=through,
+            dispatch_uid=f"ledger.roles.office-staff.{through._meta.label}",
+        )
+    for model in (Group, Permission):
+        post_delete.connect(
+            OFFICE_STAFF_CACHE.bump,
+            sender=model,
+            dispatch_uid=f"ledger.roles.office-staff.{model._meta.label}",
+        )

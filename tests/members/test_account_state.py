@@ -2,7 +2,7 @@
 blocked), decided by ``User.account_state`` and shown alike by the office's
 accounts screen and the ledger's parties screen; one rule for office staff."""
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
@@ -131,6 +131,28 @@ def test_a_resident_given_admin_access_must_sign_in_again_with_a_second_factor(
     assert client.get("/iok/").status_code == 200
 
     resident.groups.add(Group.objects.get(name="Editors"))
+
+    response = client.get("/iok/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/iok/login/")
+
+
+def test_a_group_given_admin_access_makes_its_residents_sign_in_with_a_second_factor(
+    resident,
+):
+    """The office-staff answer is cached; a change of a group's permissions
+    renews it at once."""
+    group = Group.objects.create(name="Komisja rewizyjna")
+    resident.groups.add(group)
+    client = Client()
+    client.force_login(resident)
+    assert client.get("/iok/").status_code == 200  # the answer "no" is cached
+
+    group.permissions.add(
+        Permission.objects.get(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        )
+    )
 
     response = client.get("/iok/")
     assert response.status_code == 302

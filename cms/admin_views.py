@@ -17,8 +17,8 @@ from cms.queries import PUBLISH_ACTIONS, board_page_publications
 from cms.workflow import (
     VERSION_WITHDRAWN,
     WithdrawalError,
-    _is_board_page,
     board_page_withdraw_version,
+    is_board_page,
     user_is_board,
 )
 
@@ -29,7 +29,7 @@ def withdraw_version_view(request: HttpRequest, page_id: int) -> HttpResponse:
     if not user_is_board(request.user):
         raise PermissionDenied
     page = get_object_or_404(Page, pk=page_id).specific
-    if not _is_board_page(page):
+    if not is_board_page(page):
         raise Http404
     error = ""
     if request.method == "POST":

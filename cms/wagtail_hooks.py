@@ -100,9 +100,9 @@ def board_withdraw_button(page, user, view_name, next_url=None):
 
     from wagtail.admin.widgets import Button
 
-    from cms.workflow import _is_board_page, user_is_board
+    from cms.workflow import is_board_page, user_is_board
 
-    if _is_board_page(page.specific_deferred) and user_is_board(user):
+    if is_board_page(page.specific_deferred) and user_is_board(user):
         yield Button(
             _("Withdraw a version"),
             reverse("cms_board_withdraw", args=[page.pk]),

@@ -25,7 +25,7 @@ def publish_workflow_state(workflow_state, user=None):
     obj = workflow_state.content_object
     obj = getattr(obj, "specific", obj)  # the generic relation gives a base Page
     revision = obj.get_latest_revision()
-    board_page = _is_board_page(obj)
+    board_page = is_board_page(obj)
     revision.publish(user=user, skip_permission_checks=board_page)
     if board_page:
         PageLogEntry.objects.log_action(
@@ -37,7 +37,8 @@ def publish_workflow_state(workflow_state, user=None):
         )
 
 
-def _is_board_page(obj) -> bool:
+def is_board_page(obj) -> bool:
+    """A rules or privacy clause page (a specific instance)."""
     from cms.models import PrivacyClausePage, RulesPage
 
     return isinstance(obj, RulesPage | PrivacyClausePage)
@@ -79,7 +80,7 @@ def board_page_withdraw_version(*, page, revision_id: int, user, reason: str):
         raise WithdrawalError(_("Give the reason for the withdrawal."))
     with transaction.atomic():
         page = Page.objects.select_for_update().get(pk=page.pk).specific
-        if not _is_board_page(page):
+        if not is_board_page(page):
             raise WithdrawalError(_("Only the rules and the privacy clause."))
         published = (
             PageLogEntry.objects.filter(

@@ -18,6 +18,7 @@ from cms.models import (
     NoticePage,
     RulesPage,
 )
+from cms.workflow import BOARD_APPROVED, VERSION_WITHDRAWN
 from ledger.caching import namespace
 from ledger.formatting import format_date
 from ledger.models import HousingCommunity, UnitRight
@@ -235,21 +236,51 @@ def _as_date(value) -> datetime.date | None:
         return None
 
 
+def board_page_publications(page: Page) -> list[PageLogEntry]:
+    """The publications of a rules or privacy page that stand, oldest first
+    (Wagtail's page log entries, with their revisions).
+
+    A publication stands when its revision was approved by the board's
+    workflow (``cms.board_approved``, written by ``cms.workflow``) or published
+    by a superuser or by the system (no user: data loading, scheduled
+    publishing), and the board has not withdrawn it
+    (``cms.version_withdrawn``). What anybody else published is left out.
+    """
+    entries = list(
+        PageLogEntry.objects.filter(
+            page_id=page.pk,
+            revision__isnull=False,
+            action__in=(*PUBLISH_ACTIONS, BOARD_APPROVED, VERSION_WITHDRAWN),
+        )
+        .select_related("revision", "user")
+        .order_by("timestamp", "pk")
+    )
+    approved, withdrawn = set(), set()
+    for entry in entries:
+        if entry.action == VERSION_WITHDRAWN:
+            withdrawn.add(entry.revision_id)
+        elif entry.action == BOARD_APPROVED or (
+            entry.user_id is None or entry.user.is_superuser
+        ):
+            approved.add(entry.revision_id)
+    return [
+        entry
+        for entry in entries
+        if entry.action in PUBLISH_ACTIONS
+        and entry.revision_id in approved
+        and entry.revision_id not in withdrawn
+    ]
+
+
 def rules_versions(page: RulesPage) -> list[RulesVersion]:
-    """Every version of the rules ever published, newest effective date first.
+    """Every version of the rules published through the board's workflow
+    (``board_page_publications``), newest effective date first.
 
     A version is a published revision; republishing the same resolution (a typo
     fixed) replaces that version rather than adding one.
     """
-    entries = (
-        PageLogEntry.objects.filter(
-            page_id=page.pk, action__in=PUBLISH_ACTIONS, revision__isnull=False
-        )
-        .select_related("revision")
-        .order_by("timestamp", "pk")
-    )
     by_key: dict[tuple, RulesVersion] = {}
-    for entry in entries:
+    for entry in board_page_publications(page):
         content = entry.revision.content
         version = RulesVersion(
             revision_id=entry.revision_id,

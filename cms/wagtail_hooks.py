@@ -48,3 +48,64 @@ def guard_housing_community_documents(document, request):
     from cms.access import community_document_guard
 
     return community_document_guard(document, request)
+
+
+# --- The board's pages: rules and privacy clause (issue 12, item 7) ----------------
+# Direct publication is taken away by cms.models.rules.BoardPagePermissionTester;
+# the approval publishes (cms.workflow). Here: the log actions and the board's
+# screen to withdraw a wrongly published version.
+
+
+@hooks.register("register_log_actions")
+def register_board_log_actions(actions):
+    from django.utils.translation import gettext_lazy as _
+
+    from cms.workflow import BOARD_APPROVED, VERSION_WITHDRAWN
+
+    actions.register_action(
+        BOARD_APPROVED, _("Approve (board)"), _("Approved by the board")
+    )
+
+    from wagtail.log_actions import LogFormatter
+
+    @actions.register_action(VERSION_WITHDRAWN)
+    class VersionWithdrawn(LogFormatter):
+        label = _("Withdraw version")
+
+        def format_message(self, log_entry):
+            return _("Version withdrawn by the board: %(reason)s") % {
+                "reason": log_entry.data.get("reason", "")
+            }
+
+
+@hooks.register("register_admin_urls")
+def register_board_urls():
+    from django.urls import path
+
+    from cms.admin_views import withdraw_version_view
+
+    return [
+        path(
+            "board/<int:page_id>/withdraw/",
+            withdraw_version_view,
+            name="cms_board_withdraw",
+        )
+    ]
+
+
+@hooks.register("register_page_header_buttons")
+def board_withdraw_button(page, user, view_name, next_url=None):
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from wagtail.admin.widgets import Button
+
+    from cms.workflow import is_board_page, user_is_board
+
+    if is_board_page(page.specific_deferred) and user_is_board(user):
+        yield Button(
+            _("Withdraw a version"),
+            reverse("cms_board_withdraw", args=[page.pk]),
+            icon_name="history",
+            priority=66,
+        )

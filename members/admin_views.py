@@ -4,13 +4,19 @@ A registrar (permission ``members.register_resident``, group "Rejestratorzy")
 finds a party, creates its account and prints the access letter; resets a lost
 password (a new letter); blocks and unblocks accounts; lifts a login lockout.
 The first password exists only in the POST response that renders the letter:
-it is not stored in the session, the database (only its hash) or a log.
+it is not stored in the session, the database (only its hash) or a log. Each
+confirmation page carries a signed one-time value (``letter``): its POST
+issues one password, and a reload of the letter says so instead of issuing
+another (the printed password keeps working).
 
 Superusers also get a screen to open two-factor enrolment for staff members.
 """
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -34,6 +40,7 @@ from .forms import BlockForm, PartySearchForm
 from .lockout import load_lockouts
 from .queries import parties_search
 from .services import (
+    LetterAlreadyIssued,
     RegistrationError,
     account_block,
     account_create,
@@ -58,6 +65,53 @@ def _resident_or_404(pk: int):
 
 def _admin_page(request, template, context, status=200):
     return TemplateResponse(request, template, context, status=status)
+
+
+# --- One letter per confirmation ----------------------------------------------------
+
+LETTER_SALT = "members.admin.letter"
+#: How long a confirmation page stays usable (seconds).
+LETTER_MAX_AGE = 3600
+
+
+def _letter_token(purpose: str, pk: int) -> str:
+    """The confirmation form's one-time value for ``purpose`` on object ``pk``."""
+    nonce = secrets.token_urlsafe(12)
+    return signing.TimestampSigner(salt=LETTER_SALT).sign(f"{purpose}:{pk}:{nonce}")
+
+
+def _letter_from_post(request: HttpRequest, purpose: str, pk: int) -> str | None:
+    """The one-time value posted by the confirmation form for this object, or
+    None when it is missing, forged, for another account or too old."""
+    try:
+        value = signing.TimestampSigner(salt=LETTER_SALT).unsign(
+            request.POST.get("letter", ""), max_age=LETTER_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+    prefix = f"{purpose}:{pk}:"
+    return value.removeprefix(prefix) if value.startswith(prefix) else None
+
+
+def _confirmation_missing(request, template, context) -> HttpResponse:
+    messages.error(
+        request,
+        _(
+            "The confirmation has expired or did not come from this form. Nothing "
+            "was issued; confirm again."
+        ),
+    )
+    return _admin_page(request, template, context, status=400)
+
+
+def _letter_already_issued(request, *, account, party) -> HttpResponse:
+    """A reload of a letter: say so, issue nothing."""
+    return _admin_page(
+        request,
+        "members/admin/letter_issued.html",
+        {"account": account, "party": party},
+        status=409,
+    )
 
 
 @never_cache
@@ -128,18 +182,28 @@ def _letter(request, *, user, password: str, reason: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_create_view(request: HttpRequest, party_pk: int) -> HttpResponse:
     party = get_object_or_404(Party.objects.select_related("user"), pk=party_pk)
-    if getattr(party, "user", None) is not None:
-        messages.error(request, _("This party already has an account."))
-        return redirect("members_admin:index")
+    template = "members/admin/account_create.html"
     if request.method == "POST":
+        letter = _letter_from_post(request, "create", party.pk)
+        if letter is None and getattr(party, "user", None) is not None:
+            messages.error(request, _("This party already has an account."))
+            return redirect("members_admin:index")
+        if letter is None:
+            context = {"party": party, "letter": _letter_token("create", party.pk)}
+            return _confirmation_missing(request, template, context)
         try:
             user, password = account_create(
-                party=party, registrar=request.user, request=request
+                party=party, registrar=request.user, request=request, letter=letter
             )
+        except LetterAlreadyIssued:
+            return _letter_already_issued(request, account=party.user, party=party)
         except RegistrationError:
             messages.error(request, _("This party already has an account."))
             return redirect("members_admin:index")
         return _letter(request, user=user, password=password, reason="created")
+    if getattr(party, "user", None) is not None:
+        messages.error(request, _("This party already has an account."))
+        return redirect("members_admin:index")
     audit_record(
         actor=request.user,
         event=Event.STAFF_VIEW,
@@ -147,7 +211,9 @@ def account_create_view(request: HttpRequest, party_pk: int) -> HttpResponse:
         request=request,
         path=request.path,
     )
-    return _admin_page(request, "members/admin/account_create.html", {"party": party})
+    return _admin_page(
+        request, template, {"party": party, "letter": _letter_token("create", party.pk)}
+    )
 
 
 @sensitive_variables("password")
@@ -156,12 +222,20 @@ def account_create_view(request: HttpRequest, party_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_reset_view(request: HttpRequest, user_pk: int) -> HttpResponse:
     user = _resident_or_404(user_pk)
+    template = "members/admin/account_reset.html"
+    context = {"account": user, "letter": _letter_token("reset", user.pk)}
     if request.method == "POST":
-        password = account_password_reset(
-            user=user, registrar=request.user, request=request
-        )
+        letter = _letter_from_post(request, "reset", user.pk)
+        if letter is None:
+            return _confirmation_missing(request, template, context)
+        try:
+            password = account_password_reset(
+                user=user, registrar=request.user, request=request, letter=letter
+            )
+        except LetterAlreadyIssued:
+            return _letter_already_issued(request, account=user, party=user.party)
         return _letter(request, user=user, password=password, reason="reset")
-    return _admin_page(request, "members/admin/account_reset.html", {"account": user})
+    return _admin_page(request, template, context)
 
 
 @never_cache

@@ -157,14 +157,38 @@ class RegistrationError(Exception):
     """The office action cannot be done (shown to the registrar)."""
 
 
+class LetterAlreadyIssued(RegistrationError):
+    """The confirmation ``letter`` has issued its password already (a reload of
+    the letter page): nothing new is issued, the printed password still works."""
+
+
+def letter_was_issued(*, party_id: int, letter: str) -> bool:
+    """Whether the confirmation ``letter`` (the one-time value of the
+    confirmation form) has already issued an access letter for the party.
+    The audit trail is the record: every letter's row carries its value."""
+    from .models import AuditEvent
+
+    return bool(letter) and (
+        AuditEvent.objects.filter(
+            event=Event.LETTER_ISSUED, target_party_id=party_id, details__letter=letter
+        ).exists()
+    )
+
+
 @transaction.atomic
-def account_create(*, party: Party, registrar, request: HttpRequest | None = None):
+def account_create(
+    *, party: Party, registrar, request: HttpRequest | None = None, letter: str = ""
+):
     """Create the resident's account after the ID check at the office.
 
     Returns ``(user, first_password)``. The password is stored only hashed; the
     caller prints it on the access letter in the same response and forgets it.
+    ``letter`` is the one-time value of the confirmation the registrar sent:
+    sent again, it raises ``LetterAlreadyIssued``.
     """
     party = Party.objects.select_for_update().get(pk=party.pk)
+    if letter_was_issued(party_id=party.pk, letter=letter):
+        raise LetterAlreadyIssued("This letter was issued already.")
     user_model = get_user_model()
     if user_model._default_manager.filter(party=party).exists():
         raise RegistrationError("This party already has an account.")
@@ -179,16 +203,18 @@ def account_create(*, party: Party, registrar, request: HttpRequest | None = Non
         event=Event.ACCOUNT_CREATED,
         reason="account_created",
         request=request,
+        letter=letter,
     )
     return user, password
 
 
 def _first_password_issue(
-    *, user, registrar, event, reason: str, request, update_fields=None
+    *, user, registrar, event, reason: str, request, letter: str, update_fields=None
 ) -> str:
     """Give ``user`` a new first password, to be changed at the next login,
     and audit ``event`` with the access letter that carries the password
-    (``reason`` says why it was issued). Returns the password for the letter."""
+    (``reason`` says why it was issued, ``letter`` which confirmation issued
+    it). Returns the password for the letter."""
     password = first_password_generate(user)
     user.set_password(password)
     user.must_change_password = True
@@ -200,6 +226,7 @@ def _first_password_issue(
         target=user,
         request=request,
         reason=reason,
+        letter=letter,
     )
     return password
 
@@ -211,15 +238,25 @@ def _check_resident(user) -> None:
 
 
 @transaction.atomic
-def account_password_reset(*, user, registrar, request: HttpRequest | None = None):
+def account_password_reset(
+    *, user, registrar, request: HttpRequest | None = None, letter: str = ""
+):
     """Issue a new first password after a lost one (§IV.3).
 
     Ends the user's sessions, lifts a lockout on the identifier, sets the
     "must change" state; returns the new password for the letter. The resident's
     optional two-factor devices are removed too: the office has just checked their
     identity in person, and a lost password often comes with a lost phone.
+    ``letter`` is the one-time value of the registrar's confirmation: sent again
+    (a reload of the letter page), it raises ``LetterAlreadyIssued`` and the
+    password already printed keeps working.
     """
     _check_resident(user)
+    # One letter per confirmation, also when two requests race: the account's
+    # row is locked until this transaction ends.
+    get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
+    if letter_was_issued(party_id=user.party_id, letter=letter):
+        raise LetterAlreadyIssued("This letter was issued already.")
     if has_second_factor(user):
         devices_remove(user=user, actor=registrar, request=request)
     password = _first_password_issue(
@@ -228,6 +265,7 @@ def account_password_reset(*, user, registrar, request: HttpRequest | None = Non
         event=Event.PASSWORD_RESET,
         reason="password_reset",
         request=request,
+        letter=letter,
         update_fields=["password", "must_change_password", "password_changed_at"],
     )
     sessions_end(user=user)

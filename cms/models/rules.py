@@ -1,7 +1,10 @@
 """The IOK rules adopted by the board, and the GDPR (RODO) privacy clause.
 
 Both are edited by the board through the "approved by the board" moderation
-workflow, which is attached to each page when it is created.
+workflow, which is attached to each page when it is created. Only that workflow
+publishes them: no group, only superusers, may publish or unpublish them
+directly (``BoardPagePermissionTester``; the approval itself publishes, see
+``cms.workflow``).
 """
 
 import datetime
@@ -16,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
 from ledger.formatting import format_date
@@ -24,8 +27,26 @@ from ledger.formatting import format_date
 from .blocks import BodyBlock
 
 
+class BoardPagePermissionTester(PagePermissionTester):
+    """A group's "publish" right does not reach the board's pages: Wagtail's
+    page permissions are inherited down the tree (Moderators and the board hold
+    "publish" on the root), so the right is taken away here, for this page,
+    for everyone but superusers. Publishing, unpublishing, scheduling, privacy
+    settings and deleting the live page all ask for it; the board's approval
+    publishes without it (``cms.workflow``)."""
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        if hasattr(self, "permissions"):  # not set for superusers
+            self.permissions = self.permissions - {"publish"}
+
+
 class BoardApprovedPageMixin:
-    """Pages whose changes the board approves: the workflow is attached on creation."""
+    """Pages whose changes the board approves: the workflow is attached on
+    creation, and only the workflow (or a superuser) publishes them."""
+
+    def permissions_for_user(self, user):
+        return BoardPagePermissionTester(user, self)
 
     def save(self, *args, **kwargs):
         creating = self._state.adding

@@ -321,6 +321,8 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
+# The board's approval publishes the rules and privacy pages (issue 12, item 7).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.workflow.publish_workflow_state"
 
 # --- Security headers (tightened further in production.py) ----------------------
 X_FRAME_OPTIONS = "DENY"

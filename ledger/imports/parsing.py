@@ -219,6 +219,7 @@ class Key(ValueType):
     label = "key"
 
     def parse(self, raw: str) -> str:
+        raw = unescape_text(raw)
         if len(raw) > self.max_length:
             raise CellError(
                 _("key is %(length)d characters long, at most %(max)d allowed")
@@ -233,10 +234,14 @@ class Key(ValueType):
 
     def fast_source(self, out, name, consts):
         return [
-            f"if len(s) > {self.max_length} or ' ' in s or not s.isprintable(): "
-            "raise _Slow",
+            f"if len(s) > {self.max_length} or ' ' in s or not s.isprintable() "
+            'or s[0] == "\'": raise _Slow',
             f"{out} = s",
         ]
+
+    def format(self, value: Any) -> str:
+        # Keys are text too: neutralised like Text (parse() undoes it).
+        return safe_text(value)
 
 
 # Digits, optionally grouped by (non-breaking) spaces, and up to `places` decimals
@@ -531,6 +536,7 @@ class Email(ValueType):
         from django.core.exceptions import ValidationError
         from django.core.validators import validate_email
 
+        raw = unescape_text(raw)
         try:
             validate_email(raw)
         except ValidationError:
@@ -540,6 +546,11 @@ class Email(ValueType):
         if len(raw) > self.max_length:
             raise CellError(_("the e-mail address is too long"))
         return raw
+
+    def format(self, value: Any) -> str:
+        # "=1+1@example.org" is a valid address a resident may give: written
+        # with the leading apostrophe of ledger.csv_writer, read back by parse().
+        return safe_text(value)
 
 
 def _clip(raw: str, limit: int = 40) -> str:

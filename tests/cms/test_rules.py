@@ -99,10 +99,11 @@ def test_editor_submits_rules_change_and_the_board_approves_it(
     )
     board_member.groups.add(Group.objects.get(name="Zarząd"))
 
-    # Editors may edit but not publish the rules; the board may publish.
+    # Editors may edit but not publish the rules; the board approves (its
+    # approval publishes), it does not publish directly (issue 12, item 7).
     assert rules_page.permissions_for_user(editor).can_edit()
     assert not rules_page.permissions_for_user(editor).can_publish()
-    assert rules_page.permissions_for_user(board_member).can_publish()
+    assert not rules_page.permissions_for_user(board_member).can_publish()
 
     page = RulesPage.objects.get(pk=rules_page.pk)
     page.resolution_number = "12/2026"

@@ -24,6 +24,14 @@ def letter_values(response) -> tuple[str, str]:
     return identifier.group(1), password.group(1)
 
 
+def confirm(client: Client, url: str, **extra):
+    """What the registrar does: open the confirmation page, then press its
+    button (the POST carries the page's one-time value)."""
+    html = client.get(url).content.decode()
+    letter = re.search(r'name="letter" value="([^"]+)"', html).group(1)
+    return client.post(url, {"letter": letter}, **extra)
+
+
 @pytest.fixture
 def party(db):
     return Party.objects.create(
@@ -53,8 +61,8 @@ def test_account_search_uses_a_fixed_number_of_queries(
 def test_creating_an_account_prints_a_one_time_letter(
     registrar_client, registrar, party
 ):
-    response = registrar_client.post(
-        f"/admin/members/accounts/party/{party.pk}/create/"
+    response = confirm(
+        registrar_client, f"/admin/members/accounts/party/{party.pk}/create/"
     )
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -87,7 +95,7 @@ def test_the_letter_password_works_exactly_once_as_a_first_login(
     registrar_client, party
 ):
     identifier, password = letter_values(
-        registrar_client.post(f"/admin/members/accounts/party/{party.pk}/create/")
+        confirm(registrar_client, f"/admin/members/accounts/party/{party.pk}/create/")
     )
     resident = Client()
     assert login(resident, identifier, password)["Location"] == "/iok/"
@@ -107,10 +115,10 @@ def test_the_letter_password_works_exactly_once_as_a_first_login(
 
 
 def test_a_second_account_for_the_same_party_is_refused(registrar_client, party):
-    registrar_client.post(f"/admin/members/accounts/party/{party.pk}/create/")
-    response = registrar_client.post(
-        f"/admin/members/accounts/party/{party.pk}/create/"
-    )
+    url = f"/admin/members/accounts/party/{party.pk}/create/"
+    confirm(registrar_client, url)
+    assert registrar_client.get(url).status_code == 302
+    response = registrar_client.post(url)
     assert response.status_code == 302
     assert type(party.user).objects.filter(party=party).count() == 1
 
@@ -121,7 +129,7 @@ def test_identifier_is_generated_when_the_party_number_is_taken(
     django_user_model.objects.create_user("100888", password="x")
     party = Party.objects.create(number="100888", name="Jan Drugi")
     identifier, _password = letter_values(
-        registrar_client.post(f"/admin/members/accounts/party/{party.pk}/create/")
+        confirm(registrar_client, f"/admin/members/accounts/party/{party.pk}/create/")
     )
     assert identifier != "100888"
     assert re.fullmatch(r"\d{8}", identifier)
@@ -136,7 +144,7 @@ def test_reset_issues_a_new_letter_and_ends_the_old_password(
     for _i in range(4):
         login(Client(), "100600", "wrong-password1")
 
-    response = registrar_client.post(f"/admin/members/accounts/{user.pk}/reset/")
+    response = confirm(registrar_client, f"/admin/members/accounts/{user.pk}/reset/")
     identifier, password = letter_values(response)
     assert identifier == "100600"
     user.refresh_from_db()
@@ -156,7 +164,7 @@ def test_reset_also_removes_the_residents_optional_second_factor(registrar_clien
     user = make_resident("100601")
     TOTPDevice.objects.create(user=user, name="app")
     _identifier, password = letter_values(
-        registrar_client.post(f"/admin/members/accounts/{user.pk}/reset/")
+        confirm(registrar_client, f"/admin/members/accounts/{user.pk}/reset/")
     )
     assert not TOTPDevice.objects.filter(user=user).exists()
     client = Client()

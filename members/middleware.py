@@ -4,8 +4,8 @@
   a staff session (or any session under /admin/) has not passed the second factor,
   or when the session has been idle too long.
 - ``MemberAreaMiddleware`` sends a user who must change the office-issued password
-  to the change form from every member URL, and marks every /iok/ and /admin/
-  response ``Cache-Control: no-store``.
+  to the change form from every URL (documents and public pages included), and
+  marks every /iok/ and /admin/ response ``Cache-Control: no-store``.
 - ``StaffViewAuditMiddleware`` writes an audit row when verified staff open admin
   screens that show residents' personal or financial data.
 - ``ContentSecurityPolicyMiddleware`` is django-csp's middleware with a separate
@@ -104,10 +104,11 @@ class MemberAreaMiddleware:
 
     def __call__(self, request):
         private = request.path.startswith((MEMBER_PREFIX, _admin_prefix()))
-        if private and self._must_change(request):
+        if self._must_change(request):
             response = redirect(reverse("members:password-change"))
-        else:
-            response = self.get_response(request)
+            add_never_cache_headers(response)
+            return response
+        response = self.get_response(request)
         if private:
             # Residents' data must never sit in a browser or proxy cache.
             add_never_cache_headers(response)
@@ -115,6 +116,10 @@ class MemberAreaMiddleware:
 
     @staticmethod
     def _must_change(request) -> bool:
+        """A logged-in user with an office-issued password reaches nothing but
+        the change form, logout and login (and static files, the language
+        switch and the health check): not the member area, not documents, not
+        the pages that show more to a logged-in user."""
         user = request.user
         if not (user.is_authenticated and user.must_change_password):
             return False
@@ -122,8 +127,12 @@ class MemberAreaMiddleware:
             reverse("members:password-change"),
             reverse("members:logout"),
             reverse("members:login"),
+            reverse("set_language"),
+            reverse("healthz"),
         }
-        return request.path not in allowed
+        if request.path in allowed:
+            return False
+        return not request.path.startswith(settings.STATIC_URL)
 
 
 class StaffViewAuditMiddleware:

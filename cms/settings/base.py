@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Blocked accounts, staff without a second factor, idle sessions: logged out.
     "members.middleware.SessionGuardMiddleware",
-    # /iok/: forced first-login password change and Cache-Control: no-store.
+    # Forced first-login password change (every URL); /iok/, /admin/: no-store.
     "members.middleware.MemberAreaMiddleware",
     "members.middleware.StaffViewAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -121,3 +121,78 @@ def test_the_change_form_refuses_a_superscript_digit(client, new_resident):
 
 def test_an_ascii_digit_still_meets_the_rule():
     assert _messages("kwiatek7") == []
+
+
+# --- Item 10: the forced first-login change everywhere ------------------------------
+
+CHANGE_URL = "/iok/password/"
+
+
+@pytest.fixture
+def notice_listing(db):
+    """The public notice listing at /ogloszenia/ (it lists more to a logged-in
+    reader than to a visitor)."""
+    from wagtail.models import Page, Site
+
+    from cms.models import NoticeIndexPage
+
+    home = Site.objects.get(is_default_site=True).root_page
+    index = NoticeIndexPage(title="Ogłoszenia", slug="ogloszenia")
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    assert Page.objects.get(pk=index.pk).url == "/ogloszenia/"
+    return index
+
+
+@pytest.fixture
+def document(db, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from wagtail.documents import get_document_model
+
+    settings.MEDIA_ROOT = tmp_path
+    document = get_document_model()(title="Cennik")
+    document.file.save("cennik.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    document.save()
+    return document
+
+
+def _forced_change(client, url):
+    response = client.get(url)
+    return response.status_code == 302 and response["Location"] == CHANGE_URL
+
+
+def test_forced_change_holds_on_documents_and_the_notice_listing(
+    new_resident, notice_listing, document
+):
+    client = Client()
+    login(client, "100201", "start1")
+    for url in ["/ogloszenia/", document.url, "/szukaj/?q=zebranie", "/"]:
+        assert _forced_change(client, url), url
+    # The change form itself, and what it needs, still answer.
+    assert client.get(CHANGE_URL).status_code == 200
+    assert client.get("/healthz").status_code == 200
+
+    client.post(
+        CHANGE_URL,
+        {
+            "old_password": "start1",
+            "new_password1": "kwiatek77",
+            "new_password2": "kwiatek77",
+        },
+    )
+    for url in ["/ogloszenia/", document.url, "/"]:
+        assert not _forced_change(client, url), url
+    assert client.get("/ogloszenia/").status_code == 200
+
+
+def test_a_visitor_is_not_sent_to_the_change_form(notice_listing):
+    assert Client().get("/ogloszenia/").status_code == 200
+
+
+def test_logout_still_works_during_the_forced_change(new_resident):
+    client = Client()
+    login(client, "100201", "start1")
+    response = client.post("/iok/logout/")
+    assert response["Location"] == "/iok/login/"
+    assert "_auth_user_id" not in client.session

@@ -2,7 +2,8 @@
 
 - ``SessionGuardMiddleware`` ends a session at once when its user is blocked, when
   a staff session (or any session under /admin/) has not passed the second factor,
-  or when the session has been idle too long.
+  when it is older than ``SESSION_COOKIE_AGE`` counted from the login (an
+  absolute limit: activity does not extend it), or when it has been idle too long.
 - ``MemberAreaMiddleware`` sends a user who must change the office-issued password
   to the change form from every URL (documents and public pages included), and
   marks every /iok/ and /admin/ response ``Cache-Control: no-store``.
@@ -28,6 +29,9 @@ from .audit import Event, audit_record
 
 MEMBER_PREFIX = "/iok/"
 LAST_ACTIVITY_KEY = "iok_last_activity"
+# When the user logged in (set by members.receivers at login): the session ends
+# SESSION_COOKIE_AGE seconds later, however active it is.
+LOGIN_AT_KEY = "iok_login_at"
 # Write the activity clock at most this often, not on every request.
 ACTIVITY_WRITE_INTERVAL = 30
 
@@ -74,12 +78,24 @@ class SessionGuardMiddleware:
                     _("The administration requires two-factor authentication."),
                 )
             return
+        now = int(time.time())
+        login_at = request.session.setdefault(LOGIN_AT_KEY, now)
+        if now - int(login_at) > settings.SESSION_COOKIE_AGE:
+            _end_session(request, Event.SESSION_EXPIRED)
+            messages.info(
+                request,
+                _(
+                    "A session lasts at most %(hours)d hours, however active. "
+                    "Please log in again."
+                )
+                % {"hours": max(1, settings.SESSION_COOKIE_AGE // 3600)},
+            )
+            return
         timeout = (
             settings.IOK_ADMIN_IDLE_TIMEOUT_SECONDS
             if on_admin
             else settings.IOK_IDLE_TIMEOUT_SECONDS
         )
-        now = int(time.time())
         last = request.session.get(LAST_ACTIVITY_KEY)
         if last is not None and now - int(last) > timeout:
             _end_session(request, Event.SESSION_EXPIRED)

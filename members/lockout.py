@@ -110,10 +110,6 @@ def _identifier_limit(limit: int) -> int:
     return max(limit, getattr(settings, "IOK_AXES_USERNAME_FAILURE_LIMIT", limit))
 
 
-def _failures(queryset) -> int:
-    return queryset.aggregate(total=Sum("failures_since_start"))["total"] or 0
-
-
 def _recent(queryset, now):
     cool_off = get_cool_off()
     if cool_off:

@@ -84,18 +84,24 @@ def notices_for_listing(*, user, parent: Page | None = None, expired: bool = Fal
 
 SEARCH_MAX_LENGTH = 200
 _NOT_WORD = re.compile(r"[\W_]+")
+# SQLite FTS5's operators (upper case only there); written in lower case they are
+# plain words.
+_SEARCH_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 
 
 def search_terms(raw: str) -> str:
     """The one rule for what a search box entry searches for: its words,
-    lower-case, separated by single spaces, at most ``SEARCH_MAX_LENGTH``
-    characters. Everything else (NUL and other control characters, quotes,
-    brackets, ``*``, ``^``, ``:``…) is a separator, and lower case turns
-    FTS5's ``AND``/``OR``/``NOT``/``NEAR`` into plain words, so no input is
-    search syntax for the database: PostgreSQL refuses NUL in a query, SQLite
-    answers a stray quote with a syntax error."""
+    separated by single spaces, at most ``SEARCH_MAX_LENGTH`` characters.
+    Everything else (NUL and other control characters, quotes, brackets, ``*``,
+    ``^``, ``:``…) is a separator, and the operator words are lower-cased, so
+    no input is search syntax for the database: PostgreSQL refuses NUL in a
+    query, SQLite answers a stray quote with a syntax error."""
     text = unicodedata.normalize("NFKC", (raw or "")[: SEARCH_MAX_LENGTH * 4])
-    words = " ".join(word for word in _NOT_WORD.split(text.lower()) if word)
+    words = " ".join(
+        word.lower() if word.upper() in _SEARCH_OPERATORS else word
+        for word in _NOT_WORD.split(text)
+        if word
+    )
     return words[:SEARCH_MAX_LENGTH].strip()
 
 

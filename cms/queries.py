@@ -1,6 +1,8 @@
 """Reads for the public site: what a visitor may see, notices, rules versions."""
 
 import datetime
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -81,8 +83,35 @@ def notices_for_listing(*, user, parent: Page | None = None, expired: bool = Fal
     return notices.order_by("-pinned", "-date", "-pk")
 
 
+SEARCH_MAX_LENGTH = 200
+_NOT_WORD = re.compile(r"[\W_]+")
+# SQLite FTS5's operators (upper case only there); written in lower case they are
+# plain words.
+_SEARCH_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+
+
+def search_terms(raw: str) -> str:
+    """The one rule for what a search box entry searches for: its words,
+    separated by single spaces, at most ``SEARCH_MAX_LENGTH`` characters.
+    Everything else (NUL and other control characters, quotes, brackets, ``*``,
+    ``^``, ``:``…) is a separator, and the operator words are lower-cased, so
+    no input is search syntax for the database: PostgreSQL refuses NUL in a
+    query, SQLite answers a stray quote with a syntax error."""
+    text = unicodedata.normalize("NFKC", (raw or "")[: SEARCH_MAX_LENGTH * 4])
+    words = " ".join(
+        word.lower() if word.upper() in _SEARCH_OPERATORS else word
+        for word in _NOT_WORD.split(text)
+        if word
+    )
+    return words[:SEARCH_MAX_LENGTH].strip()
+
+
 def search_public_pages(query: str):
-    """Site search: published pages in no private section, best match first."""
+    """Site search: published pages in no private section, best match first.
+    ``query`` is reduced to ``search_terms`` here, whoever calls."""
+    terms = search_terms(query)
+    if not terms:
+        return Page.objects.none()
     residents_only = NoticePage.objects.filter(audience=NoticePage.Audience.RESIDENTS)
     # Housing-community pages are private by their login restriction already;
     # leaving the types out as well keeps them out even if an editor removed it.
@@ -92,7 +121,7 @@ def search_public_pages(query: str):
         .exclude(pk__in=residents_only.values("pk"))
         .exclude(pk__in=community.values("pk"))
     )
-    return pages.search(query)
+    return pages.search(terms)
 
 
 # --- Housing-community notices (rules §III.2, zone 5) ----------------------------

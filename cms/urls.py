@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -37,5 +38,13 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page serving catches everything else, so it comes last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's page serving catches everything else, so it comes last. Its
+# password-only login for private pages (``_util/login/``) would skip the second
+# factor: that address leads to the member-area login (with ``next``) instead.
+urlpatterns += [
+    path(
+        "_util/login/",
+        RedirectView.as_view(pattern_name="members:login", query_string=True),
+    ),
+    path("", include(wagtail_urls)),
+]

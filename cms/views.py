@@ -4,15 +4,16 @@ housing-community notices is members/area/notice_views.py.)"""
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from cms.queries import search_public_pages
+from cms.queries import search_public_pages, search_terms
 
 RESULTS_PER_PAGE = 10
-MAX_QUERY_LENGTH = 200
 
 
 def search(request):
     """Search published public pages; residents-only content never appears here."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    # Only words reach the search (cms.queries.search_terms), and only they are
+    # shown back: no NUL, no search syntax.
+    query = search_terms(request.GET.get("q", ""))
     results = None
     if query:
         paginator = Paginator(search_public_pages(query), RESULTS_PER_PAGE)

@@ -2,10 +2,11 @@
 
 - ``SessionGuardMiddleware`` ends a session at once when its user is blocked, when
   a staff session (or any session under /admin/) has not passed the second factor,
-  or when the session has been idle too long.
+  when it is older than ``SESSION_COOKIE_AGE`` counted from the login (an
+  absolute limit: activity does not extend it), or when it has been idle too long.
 - ``MemberAreaMiddleware`` sends a user who must change the office-issued password
-  to the change form from every member URL, and marks every /iok/ and /admin/
-  response ``Cache-Control: no-store``.
+  to the change form from every URL (documents and public pages included), and
+  marks every /iok/ and /admin/ response ``Cache-Control: no-store``.
 - ``StaffViewAuditMiddleware`` writes an audit row when verified staff open admin
   screens that show residents' personal or financial data.
 - ``ContentSecurityPolicyMiddleware`` is django-csp's middleware with a separate
@@ -28,6 +29,9 @@ from .audit import Event, audit_record
 
 MEMBER_PREFIX = "/iok/"
 LAST_ACTIVITY_KEY = "iok_last_activity"
+# When the user logged in (set by members.receivers at login): the session ends
+# SESSION_COOKIE_AGE seconds later, however active it is.
+LOGIN_AT_KEY = "iok_login_at"
 # Write the activity clock at most this often, not on every request.
 ACTIVITY_WRITE_INTERVAL = 30
 
@@ -74,12 +78,24 @@ class SessionGuardMiddleware:
                     _("The administration requires two-factor authentication."),
                 )
             return
+        now = int(time.time())
+        login_at = request.session.setdefault(LOGIN_AT_KEY, now)
+        if now - int(login_at) > settings.SESSION_COOKIE_AGE:
+            _end_session(request, Event.SESSION_EXPIRED)
+            messages.info(
+                request,
+                _(
+                    "A session lasts at most %(hours)d hours, however active. "
+                    "Please log in again."
+                )
+                % {"hours": max(1, settings.SESSION_COOKIE_AGE // 3600)},
+            )
+            return
         timeout = (
             settings.IOK_ADMIN_IDLE_TIMEOUT_SECONDS
             if on_admin
             else settings.IOK_IDLE_TIMEOUT_SECONDS
         )
-        now = int(time.time())
         last = request.session.get(LAST_ACTIVITY_KEY)
         if last is not None and now - int(last) > timeout:
             _end_session(request, Event.SESSION_EXPIRED)
@@ -104,10 +120,11 @@ class MemberAreaMiddleware:
 
     def __call__(self, request):
         private = request.path.startswith((MEMBER_PREFIX, _admin_prefix()))
-        if private and self._must_change(request):
+        if self._must_change(request):
             response = redirect(reverse("members:password-change"))
-        else:
-            response = self.get_response(request)
+            add_never_cache_headers(response)
+            return response
+        response = self.get_response(request)
         if private:
             # Residents' data must never sit in a browser or proxy cache.
             add_never_cache_headers(response)
@@ -115,6 +132,10 @@ class MemberAreaMiddleware:
 
     @staticmethod
     def _must_change(request) -> bool:
+        """A logged-in user with an office-issued password reaches nothing but
+        the change form, logout and login (and static files, the language
+        switch and the health check): not the member area, not documents, not
+        the pages that show more to a logged-in user."""
         user = request.user
         if not (user.is_authenticated and user.must_change_password):
             return False
@@ -122,8 +143,12 @@ class MemberAreaMiddleware:
             reverse("members:password-change"),
             reverse("members:logout"),
             reverse("members:login"),
+            reverse("set_language"),
+            reverse("healthz"),
         }
-        return request.path not in allowed
+        if request.path in allowed:
+            return False
+        return not request.path.startswith(settings.STATIC_URL)
 
 
 class StaffViewAuditMiddleware:

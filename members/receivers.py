@@ -7,14 +7,16 @@ import time
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-from .middleware import LAST_ACTIVITY_KEY
+from .middleware import LAST_ACTIVITY_KEY, LOGIN_AT_KEY
 from .services import session_forget, session_track
 
 
 def _track_session(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
-    request.session[LAST_ACTIVITY_KEY] = int(time.time())
+    request.session[LAST_ACTIVITY_KEY] = request.session[LOGIN_AT_KEY] = int(
+        time.time()
+    )
     session_track(request, user)
 
 

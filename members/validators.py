@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 BOARD_MIN_LENGTH = 6
 BOARD_MIN_DIGITS = 1
+ASCII_DIGITS = frozenset("0123456789")
 SPECIAL_CHARACTERS = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ ")
 
 
@@ -78,7 +79,9 @@ class CooperativePasswordValidator:
                     params={"min_length": min_length},
                 )
             )
-        if sum(ch.isdigit() for ch in password) < BOARD_MIN_DIGITS:
+        # An ASCII digit: str.isdigit() also accepts "²" or "٣", which the board
+        # rule (and the letter telling residents about it) does not mean.
+        if sum(ch in ASCII_DIGITS for ch in password) < BOARD_MIN_DIGITS:
             errors.append(
                 ValidationError(
                     _("The password must contain at least one digit (0–9)."),

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -39,13 +39,28 @@ MAX_CODE_FAILURES = 5
 # --- Login ------------------------------------------------------------------------
 
 
-def _next_url(request: HttpRequest) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+def safe_next_url(candidate: str, request: HttpRequest) -> str:
+    """Where to go after logging in: ``candidate`` if it is a path on this site
+    (``/…``, not ``//host``), else the member area. Whatever was sent, the
+    result is a URL, never a view name for ``redirect()`` to resolve."""
+    candidate = (candidate or "").strip()
+    if (
+        candidate.startswith("/")
+        and "\\" not in candidate
+        and url_has_allowed_host_and_scheme(
+            candidate,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
+        )
     ):
         return candidate
     return settings.LOGIN_REDIRECT_URL
+
+
+def _next_url(request: HttpRequest) -> str:
+    return safe_next_url(
+        request.POST.get("next") or request.GET.get("next") or "", request
+    )
 
 
 def _start_pending(request: HttpRequest, user, *, enrol: bool) -> None:
@@ -101,7 +116,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if otp.has_second_factor(user) and not user.is_verified():
             logout(request)
         else:
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
     form = MemberLoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
@@ -121,11 +136,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             )
         else:
             _complete_login(request, user)
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
     return render(
         request,
         "members/login.html",
-        {"form": form, "next": request.GET.get("next", "")},
+        {"form": form, "next": _next_url(request)},
     )
 
 
@@ -148,7 +163,7 @@ def login_code_view(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 return _restart(request, " ".join(error.messages))
             _complete_login(request, user, device)
-            return redirect(data["next"])
+            return HttpResponseRedirect(safe_next_url(data["next"], request))
         data["failures"] += 1
         request.session[PENDING_KEY] = data
         if data["failures"] >= MAX_CODE_FAILURES:

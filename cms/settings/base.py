@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Blocked accounts, staff without a second factor, idle sessions: logged out.
     "members.middleware.SessionGuardMiddleware",
-    # /iok/: forced first-login password change and Cache-Control: no-store.
+    # Forced first-login password change (every URL); /iok/, /admin/: no-store.
     "members.middleware.MemberAreaMiddleware",
     "members.middleware.StaffViewAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -358,20 +358,36 @@ IOK_ADMIN_PATH_PREFIX = "/admin/"
 # No staff e-mail hashes sent to gravatar.com (privacy; keeps img-src 'self').
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-# --- django-axes: lockout on identifier + IP, and on the identifier alone -------
+# --- django-axes: lock on identifier + IP, growing delays on the identifier ------
+# members/lockout.py explains the rule.
 AXES_ENABLED = True
-# Failures from one address for one identifier, then on the identifier from anywhere.
+# Failures from one address for one identifier: that pair is locked.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# Failures for one identifier from all addresses: every further attempt waits
+# IOK_LOGIN_DELAY_SECONDS, doubled per further failure, at most the maximum.
 IOK_AXES_USERNAME_FAILURE_LIMIT = int(
     os.environ.get("IOK_AXES_USERNAME_FAILURE_LIMIT", "20")
 )
+IOK_LOGIN_DELAY_SECONDS = int(os.environ.get("IOK_LOGIN_DELAY_SECONDS", "2"))
+IOK_LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("IOK_LOGIN_DELAY_MAX_SECONDS", "60"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # + per identifier: lockout.py
 AXES_HANDLER = "members.lockout.TwoThresholdDatabaseHandler"
 AXES_LOCKOUT_CALLABLE = "members.lockout.lockout_response"
+# A refused attempt is not a failure: it neither extends a lock nor counts
+# toward the identifier's threshold.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT", "0")) or None
+# The client's address (lockouts, audit trail, sessions): members/lockout.py.
+# X-Forwarded-For is read only when the peer is one of IOK_TRUSTED_PROXIES, and
+# then its AXES_IPWARE_PROXY_COUNT-th entry from the right.
+AXES_CLIENT_IP_CALLABLE = "members.lockout.client_ip_address"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT", "0"))
+IOK_TRUSTED_PROXIES = env_list(
+    "IOK_TRUSTED_PROXIES",
+    os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+)
 # Masked in axes log lines and stored request data (the password always is).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 

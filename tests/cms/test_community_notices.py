@@ -242,11 +242,18 @@ def test_resident_with_the_office_password_is_sent_to_the_change_form(
     response = logged_in(owner).get(notice.url)
     assert response.status_code == 302
     assert response["Location"] == "/iok/password/"
-    # Someone outside the community learns nothing: 404, not the change form.
+    # Someone outside the community learns nothing: every URL, existing or not,
+    # leads to the change form alike (members.middleware, issue 12 item 10).
     outsider = make_resident(django_user_model, other_community)
     outsider.must_change_password = True
     outsider.save()
-    assert logged_in(outsider).get(notice.url).status_code == 404
+    client = logged_in(outsider)
+    response = client.get(notice.url)
+    missing = client.get(notice.url + "nie-ma-takiej/")
+    assert (response.status_code, response["Location"]) == (
+        missing.status_code,
+        missing["Location"],
+    )
 
 
 def test_user_who_has_not_passed_the_second_factor_is_sent_to_login(owner, notice):

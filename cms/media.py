@@ -1,11 +1,14 @@
-"""Images on public pages, served by Django from the media storage.
+"""Images on the site's pages, served by Django from the media storage.
 
 Only Wagtail's renditions (``images/`` in the media storage: what ``{% image %}``
-links to) are public. Originals, documents (served by Wagtail's own view, which
-enforces collection privacy), import files and residents' attachments are never
-served here, whatever the storage: the local disk (then the web server need not
-expose MEDIA_ROOT at all) or a private S3 bucket (cms.storage_s3), whose
-objects then never need a public URL.
+links to) are served, each to the audience of its image's collection
+(``cms.audiences``): publicly for a public collection, through the checks of
+``cms.access`` and with ``private, no-store`` for any other; a file with no
+rendition row behind it is not served at all (fail closed). Originals,
+documents (served by Wagtail's view and ``cms.access``), import files and
+residents' attachments are never served here, whatever the storage: the local
+disk (then the web server need not expose MEDIA_ROOT at all) or a private S3
+bucket (cms.storage_s3), whose objects then never need a public URL.
 """
 
 import mimetypes
@@ -13,7 +16,10 @@ import posixpath
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
+
+from cms.access import collection_file_guard, is_public_collection
 
 PUBLIC_FOLDER = "images/"
 MAX_AGE = 24 * 3600
@@ -24,6 +30,23 @@ def image_rendition(request, name: str):
     path = posixpath.normpath(PUBLIC_FOLDER + name)
     if not path.startswith(PUBLIC_FOLDER) or name != path[len(PUBLIC_FOLDER) :]:
         raise Http404  # "..", "//" or anything that leaves the folder
+    from wagtail.images import get_image_model
+
+    rendition = (
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(file=path)
+        .select_related("image__collection")
+        .first()
+    )
+    if rendition is None:
+        raise Http404
+    collection = rendition.image.collection
+    public = is_public_collection(collection)
+    if not public:
+        refused = collection_file_guard(collection, request)
+        if refused is not None:
+            return refused
     try:
         handle = default_storage.open(path, "rb")
     except (FileNotFoundError, OSError):
@@ -34,5 +57,8 @@ def image_rendition(request, name: str):
         handle.close()
         raise Http404
     response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    if public:
+        response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    else:
+        add_never_cache_headers(response)  # private, no-store
     return response

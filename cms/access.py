@@ -126,20 +126,19 @@ def private_file_response(file, *, content_type: str, filename: str, inline: boo
 
 
 def document_guard(document, request) -> HttpResponse | None:
-    """The ``before_serve_document`` hook: a document of a public collection is
-    left to Wagtail's view (its collection restrictions still apply); any other
-    is checked here and, when allowed, served here with ``private, no-store``."""
+    """The ``before_serve_document`` hook, behind ``cms.media.document`` (which
+    serves non-public documents itself): reached for a non-public document only
+    if Wagtail's view is called some other way; then the same checks apply and
+    the file is sent whole, never cached."""
     if is_public_collection(document.collection):
         return None
     refused = collection_file_guard(document.collection, request)
     if refused is not None:
         return refused
-    from wagtail.documents.models import document_served
-
-    document_served.send(sender=type(document), instance=document, request=request)
-    return private_file_response(
-        document.file,
-        content_type=document.content_type,
-        filename=document.filename,
-        inline=document.content_disposition.startswith("inline"),
-    )
+    with document.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=document.content_type)
+    response["Content-Disposition"] = document.content_disposition
+    add_never_cache_headers(response)
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -16,10 +16,15 @@ import posixpath
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-from cms.access import collection_file_guard, is_public_collection
+from cms.access import (
+    collection_file_guard,
+    is_public_collection,
+    private_file_response,
+)
 
 PUBLIC_FOLDER = "images/"
 MAX_AGE = 24 * 3600
@@ -62,3 +67,30 @@ def image_rendition(request, name: str):
     else:
         add_never_cache_headers(response)  # private, no-store
     return response
+
+
+@require_safe
+def document(request, document_id: int, document_filename: str):
+    """``/documents/<id>/<name>``, ahead of Wagtail's view: a document of a public
+    collection is handed to Wagtail's view; any other is checked and streamed
+    here (``cms.access``), never kept by a cache. Wagtail's view alone cannot
+    stream a response from its ``before_serve_document`` hook."""
+    from wagtail.documents import get_document_model
+    from wagtail.documents.models import document_served
+    from wagtail.documents.views.serve import serve
+
+    found = get_object_or_404(get_document_model(), id=document_id)
+    if found.filename != document_filename:
+        raise Http404
+    if is_public_collection(found.collection):
+        return serve(request, document_id, document_filename)
+    refused = collection_file_guard(found.collection, request)
+    if refused is not None:
+        return refused
+    document_served.send(sender=type(found), instance=found, request=request)
+    return private_file_response(
+        found.file,
+        content_type=found.content_type,
+        filename=found.filename,
+        inline=found.content_disposition.startswith("inline"),
+    )

@@ -101,6 +101,10 @@ def collection_file_guard(collection, request) -> HttpResponse | None:
     user = request.user
     if not user_in_audience(user, audience):
         raise Http404
+    # A group restriction an editor added on top in Wagtail still applies.
+    for restriction in collection.get_view_restrictions():
+        if not restriction.accept_request(request):
+            raise Http404
     if getattr(user, "must_change_password", False):
         return redirect("members:password-change")
     return None

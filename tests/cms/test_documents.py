@@ -324,3 +324,23 @@ def test_wagtails_own_view_applies_the_same_checks(
     assert response.status_code == 200
     assert response.content == PDF
     assert private(response)
+
+
+def test_a_wagtail_group_restriction_on_top_still_applies(media, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from wagtail.models import CollectionViewRestriction
+
+    board = audience_collection(Audience.RESIDENTS).add_child(name="Zarząd")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=board, restriction_type=CollectionViewRestriction.GROUPS
+    )
+    group = Group.objects.create(name="Rada Nadzorcza")
+    restriction.groups.add(group)
+    document = make_document("protokol-rady", board)
+    outsider = make_resident(django_user_model, None)
+    member = make_resident(django_user_model, None)
+    member.groups.add(group)
+
+    assert logged_in(outsider).get(document.url).status_code == 404
+    assert logged_in(member).get(document.url).status_code == 200

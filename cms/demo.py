@@ -24,7 +24,9 @@ from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Page, PageLogEntry, Site
 
 from cms import demo_content as text
+from cms.audiences import audience_collection
 from cms.models import (
+    Audience,
     CommunityNoticeAttachment,
     CommunityNoticeIndexPage,
     CommunityNoticePage,
@@ -127,14 +129,26 @@ def _home_page(stdout) -> HomePage:
     return home
 
 
-def _document(title: str, filename: str, content: bytes):
+def _document(
+    title: str,
+    filename: str,
+    content: bytes,
+    audience: str = Audience.PUBLIC,
+    community=None,
+):
+    """The document ``title``, in the collection of ``audience`` (its audience,
+    ``cms.audiences``); one left elsewhere by an older seed is moved there."""
     Document = get_document_model()
+    collection = audience_collection(audience, community)
     document = Document.objects.filter(title=title).first()
     if document is None:
-        document = Document(title=title)
+        document = Document(title=title, collection=collection)
         document.file.save(filename, ContentFile(content), save=False)
         document._set_document_file_metadata()  # size and hash, as an upload would
         document.save()
+    elif document.collection_id != collection.pk:
+        document.collection = collection
+        document.save(update_fields=["collection"])
     return document
 
 
@@ -142,7 +156,7 @@ def _image(title: str, filename: str):
     Image = get_image_model()
     image = Image.objects.filter(title=title).first()
     if image is None:
-        image = Image(title=title)
+        image = Image(title=title, collection=audience_collection(Audience.PUBLIC))
         image.file = ImageFile(io.BytesIO(_building_png()), name=filename)
         image.save()
     return image
@@ -396,11 +410,12 @@ def _notice_specs(today: datetime.date) -> list[dict]:
     ]
 
 
-def _notice_attachment(title: str):
-    """A document titled ``title`` holding the demo's sample PDF."""
+def _notice_attachment(title: str, audience: str = Audience.PUBLIC, community=None):
+    """A document titled ``title`` holding the demo's sample PDF, for ``audience``."""
     slug = title.lower().replace(" ", "-")
     filename = slug.translate(str.maketrans("ąćęłńóśźż", "acelnoszz")) + ".pdf"
-    return _document(title, filename, (DEMO_FILES / SAMPLE_ATTACHMENT).read_bytes())
+    content = (DEMO_FILES / SAMPLE_ATTACHMENT).read_bytes()
+    return _document(title, filename, content, audience, community)
 
 
 def _notices(home: HomePage, stdout) -> NoticeIndexPage:
@@ -421,8 +436,14 @@ def _notices(home: HomePage, stdout) -> NoticeIndexPage:
         spec["body"] = json.dumps(spec["body"])
         notice = NoticePage(**spec)
         if attachment:
+            # A residents-only notice's attachment is for residents only too.
+            audience = (
+                Audience.RESIDENTS
+                if spec.get("audience") == NoticePage.Audience.RESIDENTS
+                else Audience.PUBLIC
+            )
             notice.attachments.add(
-                NoticeAttachment(document=_notice_attachment(attachment))
+                NoticeAttachment(document=_notice_attachment(attachment, audience))
             )
         index.add_child(instance=notice)
         _publish(notice)
@@ -461,7 +482,6 @@ def _editors_publish_notices(index: Page) -> None:
 # --- Housing-community notices (after the ledger demo has made the communities) ----
 
 COMMUNITY_SECTION_SLUG = "ogloszenia-wspolnot"
-COMMUNITY_DOCUMENTS = "Dokumenty wspólnot"
 DEMO_COMMUNITIES = 2
 
 
@@ -482,7 +502,6 @@ def seed_community_notices(*, stdout) -> None:
         intro=text.COMMUNITY_NOTICES_INTRO,
     )
     _editors_publish_notices(section)
-    collection = _private_collection(COMMUNITY_DOCUMENTS)
     today = timezone.localdate()
     created = 0
     for community in HousingCommunity.objects.order_by("code")[:DEMO_COMMUNITIES]:
@@ -507,31 +526,15 @@ def seed_community_notices(*, stdout) -> None:
             spec["body"] = json.dumps(spec["body"])
             notice = CommunityNoticePage(**spec)
             if attachment:
-                document = _notice_attachment(f"{attachment} – {community.code}")
-                if document.collection_id != collection.pk:
-                    document.collection = collection
-                    document.save(update_fields=["collection"])
+                document = _notice_attachment(
+                    f"{attachment} – {community.code}", Audience.COMMUNITY, community
+                )
                 notice.attachments.add(CommunityNoticeAttachment(document=document))
             index.add_child(instance=notice)
             _publish(notice)
             created += 1
     if created:
         stdout.write(f"Housing-community notices: {created} created.")
-
-
-def _private_collection(name: str):
-    """A document collection only logged-in users can download from."""
-    from wagtail.models import Collection, CollectionViewRestriction
-
-    collection = Collection.objects.filter(name=name).first()
-    if collection is None:
-        collection = Collection.get_first_root_node().add_child(name=name)
-    if not CollectionViewRestriction.objects.filter(collection=collection).exists():
-        CollectionViewRestriction.objects.create(
-            collection=collection,
-            restriction_type=CollectionViewRestriction.LOGIN,
-        )
-    return collection
 
 
 def _community_notice_specs(community, today: datetime.date) -> list[dict]:

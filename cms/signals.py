@@ -32,7 +32,24 @@ def _on_publish_community_notice(sender, instance, **kwargs) -> None:
         community_notice_queue_mailing(instance)
 
 
+def _on_community_created(sender, instance, created, raw=False, **kwargs) -> None:
+    """A new housing community gets its document collection at once, so editors
+    can upload its files before its first notice (``cms.audiences``)."""
+    if created and not raw:
+        from cms.audiences import audience_collection
+        from cms.models.audience import Audience
+
+        audience_collection(Audience.COMMUNITY, instance)
+
+
 def connect() -> None:
+    from ledger.models import HousingCommunity
+
+    post_save.connect(
+        _on_community_created,
+        sender=HousingCommunity,
+        dispatch_uid="cms-community-collection",
+    )
     page_published.connect(
         _on_publish_community_notice, dispatch_uid="cms-community-notice-mail"
     )

@@ -17,6 +17,12 @@ handler500 = "cms.errors.server_error"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
+    # Documents by the audience of their collection (cms.media, cms.access).
+    path(
+        "documents/<int:document_id>/<str:document_filename>",
+        cms_media.document,
+        name="document-serve",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("szukaj/", cms_views.search, name="search"),

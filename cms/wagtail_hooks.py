@@ -42,12 +42,15 @@ def guard_housing_community_pages(page: Page, request, serve_args, serve_kwargs)
     return None
 
 
-@hooks.register("before_serve_document")
-def guard_housing_community_documents(document, request):
-    """A document attached only to housing-community notices is theirs too."""
-    from cms.access import community_document_guard
+# Before Wagtail's own collection-restriction hook (order 0): documents that are
+# not public are checked and served by ``cms.access`` alone.
+@hooks.register("before_serve_document", order=-10)
+def guard_documents_by_audience(document, request):
+    """A document is for the audience of its collection (``cms.audiences``),
+    wherever it is referenced; a private one is served with ``private, no-store``."""
+    from cms.access import document_guard
 
-    return community_document_guard(document, request)
+    return document_guard(document, request)
 
 
 # --- The board's pages: rules and privacy clause (issue 12, item 7) ----------------

@@ -1,5 +1,6 @@
 """Wagtail content of the public site."""
 
+from .audience import Audience, CollectionAudience
 from .blocks import BodyBlock, DocumentBlock, FigureBlock
 from .community import (
     CommunityNoticeAttachment,
@@ -15,7 +16,9 @@ from .rules import PrivacyClausePage, RulesPage
 from .settings import SiteSettings
 
 __all__ = [
+    "Audience",
     "BodyBlock",
+    "CollectionAudience",
     "CommunityNoticeAttachment",
     "CommunityNoticeIndexPage",
     "CommunityNoticeMailing",

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -27,6 +28,14 @@ class NoticeListingMixin(RoutablePageMixin):
 
     def notices_for(self, request, *, expired: bool):
         raise NotImplementedError
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            # A logged-in user's listing holds notices for residents only: never
+            # kept by a shared cache or the browser (issue 12, item 13).
+            add_never_cache_headers(response)
+        return response
 
     def paginate(self, request, notices):
         paginator = Paginator(notices, NOTICES_PER_PAGE)
@@ -191,6 +200,12 @@ class NoticePage(BaseNoticePage):
     @property
     def is_residents_only(self) -> bool:
         return self.audience == self.Audience.RESIDENTS
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if self.is_residents_only:
+            add_never_cache_headers(response)  # private, no-store
+        return response
 
 
 class BaseNoticeAttachment(Orderable):

@@ -21,6 +21,7 @@ from ledger import queries as ledger_queries
 from ledger.csv_writer import write_rows
 from ledger.formatting import format_date
 from ledger.models import Party, UnitRight
+from members.area.services import attachment_download
 from members.models import (
     AuditEvent,
     ContactChangeRequest,
@@ -314,11 +315,11 @@ def my_data_archive(*, user) -> bytes:
             for report in DiscrepancyReport.objects.filter(
                 party_id=user.party_id
             ).exclude(attachment=""):
+                filename, _content_type = attachment_download(report)
                 try:
                     with report.attachment.open("rb") as handle:
                         archive.writestr(
-                            f"zalaczniki/{report.pk}-{report.attachment_name}",
-                            handle.read(),
+                            f"zalaczniki/{report.pk}-{filename}", handle.read()
                         )
                 except FileNotFoundError:
                     continue

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ledger.models import LedgerEntry
+from members.area.services import attachment_name
 
 #: Attachments a resident may add to a report: scans and photos of documents,
 #: recognised by their first bytes as well as their name.
@@ -122,7 +123,9 @@ class DiscrepancyReportForm(forms.Form):
                 _("The file is too large (at most %(mb)d MB).")
                 % {"mb": limit // (1024 * 1024)}
             )
-        extension = os.path.splitext(upload.name)[1].lower()
+        # The name as it will be stored and shown to staff (shortened, if need
+        # be, without losing its extension): the one checked here.
+        extension = os.path.splitext(attachment_name(upload.name))[1]
         signatures = ATTACHMENT_SIGNATURES.get(extension)
         if signatures is None:
             raise ValidationError(_("Only PDF, JPG and PNG files can be attached."))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -44,6 +45,49 @@ def resident_meter_reading_submit(
 
 # --- Discrepancy reports (§III.5) -----------------------------------------------------
 
+#: What a resident may attach to a report, by extension (lower case): the
+#: content type it is served with (by the resident's and the staff's download
+#: views, and inside the RODO archive under the same name).
+ATTACHMENT_CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+ATTACHMENT_NAME_MAX_LENGTH = DiscrepancyReport._meta.get_field(
+    "attachment_name"
+).max_length
+ATTACHMENT_DEFAULT_STEM = "zalacznik"
+
+
+def attachment_name(name: str) -> str:
+    """The name kept for a resident's attachment, made from the uploaded one: no
+    folders or control characters, at most ``ATTACHMENT_NAME_MAX_LENGTH``
+    characters, the stem shortened so that the extension stays whole and lower
+    case. The form checks the extension of this name (the one stored and shown
+    to staff), never of the raw upload name."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"')
+    stem, extension = os.path.splitext(base.strip())
+    extension = extension.lower()[:ATTACHMENT_NAME_MAX_LENGTH]
+    stem = stem.strip()[: ATTACHMENT_NAME_MAX_LENGTH - len(extension)]
+    if not stem:
+        stem = ATTACHMENT_DEFAULT_STEM[: ATTACHMENT_NAME_MAX_LENGTH - len(extension)]
+    return stem + extension
+
+
+def attachment_download(report: DiscrepancyReport) -> tuple[str, str]:
+    """``(file name, content type)`` a report's attachment is handed out with:
+    the extension and type of the stored file (the checked one, kept by its
+    random stored name), so that a name stored before the check was fixed never
+    turns a PDF into ``.bat`` or ``.html``."""
+    extension = os.path.splitext(report.attachment.name)[1].lower()
+    content_type = ATTACHMENT_CONTENT_TYPES.get(extension)
+    if content_type is None:
+        extension, content_type = ".bin", "application/octet-stream"
+    stem = os.path.splitext(attachment_name(report.attachment_name or ""))[0]
+    return attachment_name((stem or ATTACHMENT_DEFAULT_STEM) + extension), content_type
+
 
 @transaction.atomic
 def discrepancy_report_create(
@@ -61,7 +105,8 @@ def discrepancy_report_create(
         message=message.strip(),
     )
     if attachment is not None:
-        report.attachment_name = attachment.name[:200]
+        report.attachment_name = attachment_name(attachment.name)
+        attachment.name = report.attachment_name
         report.attachment = attachment
     report.full_clean()
     report.save()

@@ -298,12 +298,13 @@ def report_attachment_view(request: HttpRequest, report_id: int) -> FileResponse
     report = queries.report_for_party(party=_party(request), report_id=report_id)
     if not report.attachment:
         raise Http404
+    filename, content_type = services.attachment_download(report)
     try:
         handle = report.attachment.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(
-        handle, as_attachment=True, filename=report.attachment_name or "zalacznik"
+        handle, as_attachment=True, filename=filename, content_type=content_type
     )
 
 

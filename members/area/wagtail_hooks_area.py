@@ -391,12 +391,13 @@ def report_attachment_admin_view(request, pk: int):
     report = get_object_or_404(DiscrepancyReport, pk=pk)
     if not report.attachment:
         raise Http404
+    filename, content_type = services.attachment_download(report)
     try:
         handle = report.attachment.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(
-        handle, as_attachment=True, filename=report.attachment_name or "zalacznik"
+        handle, as_attachment=True, filename=filename, content_type=content_type
     )
 
 

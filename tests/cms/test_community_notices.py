@@ -16,7 +16,9 @@ from wagtail.models import PageViewRestriction
 
 import pytest
 
+from cms.audiences import audience_collection
 from cms.models import (
+    Audience,
     CommunityNoticeAttachment,
     CommunityNoticeIndexPage,
     CommunityNoticeMailing,
@@ -412,18 +414,22 @@ def test_member_list_stays_within_a_fixed_query_budget(
 # --- Attachments ----------------------------------------------------------------------
 
 
-def make_document(title: str):
+def make_document(title: str, collection=None):
     document = get_document_model()(title=title)
+    if collection is not None:
+        document.collection = collection
     document.file.save(f"{title}.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
     document.save()
     return document
 
 
 def test_attachment_of_a_community_notice_is_served_only_to_its_readers(
-    client: Client, owner, outsider, index, settings, tmp_path
+    client: Client, owner, outsider, index, community, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    document = make_document("uchwala-windy")
+    document = make_document(
+        "uchwala-windy", audience_collection(Audience.COMMUNITY, community)
+    )
     notice = CommunityNoticePage(title="Uchwała w sprawie windy", slug="uchwala")
     notice.lead = "Projekt uchwały w załączniku."
     notice.attachments.add(CommunityNoticeAttachment(document=document))
@@ -437,19 +443,28 @@ def test_attachment_of_a_community_notice_is_served_only_to_its_readers(
     assert logged_in(owner).get(document.url).status_code == 200
 
 
-def test_document_also_published_on_a_public_page_stays_public(
-    client: Client, notice, settings, tmp_path
+def test_a_document_is_for_its_collections_audience_wherever_it_is_attached(
+    client: Client, notice, community, settings, tmp_path
 ):
+    """Where a document is referenced no longer decides (issue 12, item 2): a
+    public one stays public when a community notice attaches it too, and a
+    community's one stays private when a public notice attaches it."""
     from cms.models import NoticeAttachment
 
     settings.MEDIA_ROOT = tmp_path
-    document = make_document("harmonogram")
-    notice.attachments.add(CommunityNoticeAttachment(document=document))
+    public_document = make_document("harmonogram", audience_collection(Audience.PUBLIC))
+    private_document = make_document(
+        "uchwala", audience_collection(Audience.COMMUNITY, community)
+    )
+    for document in (public_document, private_document):
+        notice.attachments.add(CommunityNoticeAttachment(document=document))
     notice.save_revision().publish()
     public = NoticePage.objects.live().filter(audience="public").first()
-    public.attachments.add(NoticeAttachment(document=document))
+    for document in (public_document, private_document):
+        public.attachments.add(NoticeAttachment(document=document))
     public.save_revision().publish()
-    assert client.get(document.url).status_code == 200
+    assert client.get(public_document.url).status_code == 200
+    assert client.get(private_document.url).status_code == 302
 
 
 # --- E-mail on publication ------------------------------------------------------------

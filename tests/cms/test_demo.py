@@ -8,7 +8,8 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
 from cms import demo
-from cms.models import HomePage, NoticePage, SiteSettings
+from cms.audiences import audience_collection
+from cms.models import Audience, HomePage, NoticePage, SiteSettings
 
 
 def counts():
@@ -57,7 +58,12 @@ def test_application_form_is_the_shipped_pdf_linked_from_settings(client, demo_s
 def test_an_editor_replaces_the_application_form_with_another_document(
     client, demo_site
 ):
-    new_form = get_document_model()(title="Wniosek o dostęp do IOK (2027)")
+    # Uploaded into the public collection (a file left in the root collection
+    # has no audience and is for the office only: docs/editors.md).
+    new_form = get_document_model()(
+        title="Wniosek o dostęp do IOK (2027)",
+        collection=audience_collection(Audience.PUBLIC),
+    )
     new_form.file.save("wniosek-2027.pdf", ContentFile(b"%PDF-1.7 nowy"), save=False)
     new_form.save()
     site_settings = SiteSettings.load()

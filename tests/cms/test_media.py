@@ -6,10 +6,12 @@ import io
 from django.core.files.images import ImageFile
 
 from wagtail.images import get_image_model
-from wagtail.models import Collection
 
 import pytest
 from PIL import Image as PILImage
+
+from cms.audiences import audience_collection
+from cms.models import Audience
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +32,7 @@ def test_an_images_rendition_is_served_from_the_storage(client, media_root):
     image = get_image_model().objects.create(
         title="Elewacja",
         file=ImageFile(io.BytesIO(png()), name="elewacja.png"),
-        collection=Collection.get_first_root_node(),
+        collection=audience_collection(Audience.PUBLIC),
     )
     rendition = image.get_rendition("max-20x20")
     assert rendition.url.startswith("/media/images/")

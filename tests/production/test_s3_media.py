@@ -23,11 +23,13 @@ import uuid
 from django.urls import reverse
 
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction
+from wagtail.images import get_image_model
 
 import pytest
 import requests
 
+from cms.audiences import audience_collection
+from cms.models import Audience
 from members.models import DiscrepancyReport
 from tests.area.conftest import make_resident
 
@@ -220,14 +222,11 @@ def test_documents_in_the_bucket_are_streamed_by_django_with_privacy(
     owner, _unit = resident(django_user_model, "620003", "Ola Dokumentowa")
     client = s3.client()
     Document = get_document_model()
-    # The transactional flush removed the migrations' root collection.
-    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
-    board = root.add_child(name=f"Zarząd {uuid.uuid4().hex[:6]}")
-    CollectionViewRestriction.objects.create(
-        collection=board, restriction_type=CollectionViewRestriction.LOGIN
-    )
+    # The transactional flush removed the migrations' collections: made again.
+    public = audience_collection(Audience.PUBLIC)
+    residents = audience_collection(Audience.RESIDENTS)
     documents = {}
-    for name, collection in (("regulamin.pdf", root), ("protokol.pdf", board)):
+    for name, collection in (("regulamin.pdf", public), ("protokol.pdf", residents)):
         body = PDF + name.encode()
         key = f"documents/{uuid.uuid4().hex[:8]}/{name}"
         client.put_object(Bucket=BUCKET, Key=f"media/{key}", Body=body)
@@ -268,6 +267,21 @@ def test_image_renditions_come_from_the_bucket_through_the_portal(s3_setup):
     body = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
     client = s3.client()
     client.put_object(Bucket=BUCKET, Key="media/images/dach.max-800x600.png", Body=body)
+    # Served for the rendition row behind it, of an image in a public collection.
+    image = get_image_model().objects.create(
+        title="Dach",
+        file="original_images/dach.png",
+        width=800,
+        height=600,
+        collection=audience_collection(Audience.PUBLIC),
+    )
+    image.renditions.create(
+        filter_spec="max-800x600",
+        file="images/dach.max-800x600.png",
+        width=800,
+        height=600,
+        focal_point_key="",
+    )
     client.put_object(Bucket=BUCKET, Key="media/imports/ksiegi.csv", Body=b"x;y\n")
 
     got = HttpClient().get(b.url + "/media/images/dach.max-800x600.png")

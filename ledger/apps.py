@@ -8,9 +8,10 @@ class LedgerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_save
 
-        from ledger import roles
+        from ledger import caching, roles
         from ledger.models import DataImport
         from ledger.queries.balances import LAST_IMPORT_CACHE
 
@@ -21,3 +22,10 @@ class LedgerConfig(AppConfig):
             dispatch_uid="ledger.last-import-cache",
         )
         roles.connect()
+        # The cache helper reads each version and value once per request.
+        request_started.connect(
+            caching.start_request_memo, dispatch_uid="ledger.caching.start"
+        )
+        request_finished.connect(
+            caching.end_request_memo, dispatch_uid="ledger.caching.end"
+        )

@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -76,9 +77,16 @@ class Namespace:
         return f"{PREFIX}:{deploy_version()}:{self.name}:version"
 
     def _number(self) -> int:
+        key = self._version_key()
+        memo = _request_memo()
+        if memo is not None and key in memo:
+            return memo[key]
         # A fresh version starts from the clock, not from 1: after an eviction
         # of the version it must not meet entries stored under an old one.
-        return cache.get_or_set(self._version_key(), time.time_ns() // 1000, None)
+        number = cache.get_or_set(key, time.time_ns() // 1000, None)
+        if memo is not None:
+            memo[key] = number
+        return number
 
     def version(self) -> str:
         """The deploy version and this namespace's version, for a template
@@ -94,13 +102,28 @@ class Namespace:
     def get(self, *parts: Any, default: Any = None) -> Any:
         """The cached value of ``parts``, or ``default`` on a miss; reads the
         cache only (error pages use it while the database is down)."""
-        value = cache.get(self.key(*parts), _MISSING)
+        value = self._read(self.key(*parts))
         if value is _MISSING:
             return default
         return None if value == _NONE else value
 
+    def _read(self, key: str) -> Any:
+        memo = _request_memo()
+        if memo is not None and key in memo:
+            return memo[key]
+        value = cache.get(key, _MISSING)
+        if memo is not None and value is not _MISSING:
+            memo[key] = value
+        return value
+
+    def _write(self, key: str, value: Any, timeout: int) -> None:
+        cache.set(key, value, timeout)
+        memo = _request_memo()
+        if memo is not None:
+            memo[key] = value
+
     def set(self, parts: tuple, value: Any, timeout: int | None = None) -> None:
-        cache.set(
+        self._write(
             self.key(*parts),
             _NONE if value is None else value,
             self.timeout if timeout is None else timeout,
@@ -110,10 +133,10 @@ class Namespace:
         """The cached value of ``parts``; on a miss ``build()``'s result,
         stored for the namespace's timeout (``None`` is stored too)."""
         key = self.key(*parts)
-        value = cache.get(key, _MISSING)
+        value = self._read(key)
         if value is _MISSING:
             value = build()
-            cache.set(key, _NONE if value is None else value, self.timeout)
+            self._write(key, _NONE if value is None else value, self.timeout)
             return value
         return None if value == _NONE else value
 
@@ -126,12 +149,35 @@ class Namespace:
         except ValueError:
             # Not in the cache (evicted, or never read): a new clock value.
             cache.set(key, time.time_ns() // 1000, None)
+        memo = _request_memo()
+        if memo is not None:
+            memo.pop(key, None)
 
     def __repr__(self) -> str:
         return f"<cache namespace {self.name} ({self.timeout} s)>"
 
 
 _MISSING = object()
+
+# Within one request each version and value is read from the cache once (a
+# page asks for the site links three times, for several namespaces' versions
+# in its fragments): ``start_request_memo``/``end_request_memo`` are connected
+# to Django's request_started/request_finished in ``LedgerConfig.ready()``.
+# Outside a request (commands, the task worker) nothing is kept, so a
+# long-running process always sees other processes' bumps.
+_local = threading.local()
+
+
+def _request_memo() -> dict | None:
+    return getattr(_local, "memo", None)
+
+
+def start_request_memo(**kwargs: Any) -> None:
+    _local.memo = {}
+
+
+def end_request_memo(**kwargs: Any) -> None:
+    _local.memo = None
 
 
 def namespace(name: str, *, timeout: int) -> Namespace:

@@ -4,8 +4,8 @@ Wagtail's page privacy knows only "logged in" or "in a group", while a community
 notice is for the owners in that one community (rules §III.2, zone 5). These
 guards answer each request: anonymous → the login page; a logged-in user who may
 not read it → 404, as for a page that does not exist, so its existence does not
-leak; a resident who may read it but still holds the office-issued password → the
-change form (§II.6), as for every other member page.
+leak. A user still holding the office-issued password never gets here: the
+members' middleware sends them to the change form from every URL (§II.6).
 
 Documents and image renditions follow the same steps for the audience of their
 collection (``cms.audiences``): public, residents, one housing community, staff.
@@ -14,7 +14,6 @@ collection (``cms.audiences``): public, residents, one housing community, staff.
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 
 from django_otp import user_has_device
@@ -61,8 +60,6 @@ def community_page_guard(page, request) -> HttpResponse | None:
     user = request.user
     if not user_can_read_community_page(user=user, page=page):
         raise Http404
-    if getattr(user, "must_change_password", False):
-        return redirect("members:password-change")
     setattr(request, ACCESS_CHECKED_ATTR, page.pk)
     return None
 
@@ -92,7 +89,7 @@ def collection_file_guard(collection, request) -> HttpResponse | None:
     """``None`` when ``request`` may read a file (document, image rendition) of
     ``collection``; else the response to send instead, as for a member page:
     anonymous or before the second factor → the login page, outside the audience
-    → ``Http404``, the office-issued password still in use → the change form."""
+    → ``Http404``."""
     audience = audience_of(collection)
     if audience.audience == Audience.PUBLIC:
         return None
@@ -105,8 +102,6 @@ def collection_file_guard(collection, request) -> HttpResponse | None:
     for restriction in collection.get_view_restrictions():
         if not restriction.accept_request(request):
             raise Http404
-    if getattr(user, "must_change_password", False):
-        return redirect("members:password-change")
     return None
 
 

@@ -28,9 +28,8 @@ def require_login_for_residents_notices(page: Page, request, serve_args, serve_k
     return None
 
 
-# Before the members' hook (order 0) that sends a user with the office-issued
-# password to the change form: someone outside the community gets 404 first, so
-# the change form does not reveal that the page exists.
+# Runs before the other page hooks: a community page is decided by the
+# community rule first (anonymous → login, outsider → 404).
 @hooks.register("before_serve_page", order=-10)
 def guard_housing_community_pages(page: Page, request, serve_args, serve_kwargs):
     """Housing-community listings and notices: only the community's owners

@@ -1,6 +1,5 @@
 """Wagtail admin: the office's account screens, staff 2FA, and the audit trail."""
 
-from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -88,20 +87,6 @@ def register_staff_otp_menu_item():
         order=900,
         test=lambda user: user.is_superuser,
     )
-
-
-@hooks.register("before_serve_page")
-def require_own_password_for_private_pages(page, request, serve_args, serve_kwargs):
-    """Members-only Wagtail pages are member URLs too: a user still holding the
-    office-issued password is sent to the change form first (§II.6)."""
-    user = request.user
-    if (
-        user.is_authenticated
-        and user.must_change_password
-        and page.get_view_restrictions().exists()
-    ):
-        return redirect("members:password-change")
-    return None
 
 
 class AuditPermissionHelper(ReadOnlyPermissionHelper):

@@ -82,3 +82,13 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Security"), "security", ("security-totp", "security-disable")),
     MenuItem(_("Change password"), "password-change"),
 )
+
+
+def menu_items(url_name: str | None) -> list[dict]:
+    """The member menu for a page whose URL name is ``url_name``: each entry's
+    ``label``, ``url`` and whether it is the ``current`` page. Entries of a
+    zone that is switched off are left out (the zone switches decide here)."""
+    return [
+        {"label": item.label, "url": item.url, "current": item.is_current(url_name)}
+        for item in MENU
+    ]

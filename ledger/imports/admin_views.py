@@ -7,11 +7,14 @@ authorise, store the upload and enqueue tasks; ledger.imports.services does the
 work.
 """
 
+import datetime as dt
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -25,6 +28,7 @@ from .liveness import mark_interrupted
 from .services import previous_import
 from .specs import KINDS
 from .storage import store_upload
+from .writers import CHANGES_CAP
 
 logger = logging.getLogger("ledger.imports")
 
@@ -68,6 +72,7 @@ def upload(request):
         stored_name, checksum = store_upload(data["file"])
         dry_run = DataImport.objects.create(
             kind=spec.data_kind,
+            file_kind=spec.name,
             source=data["source"],
             file_name=data["file"].name[:255],
             checksum=checksum,
@@ -121,12 +126,26 @@ def status(request, pk: int):
     pending = request.session.get(PENDING, {}).get(str(pk))
     previous = None
     if pending is not None:
-        previous = previous_import(KINDS[pending["kind"]], data_import.checksum)
+        previous = previous_import(
+            KINDS[pending["kind"]],
+            data_import.checksum,
+            source=pending["source"],
+            replace=pending["replace"],
+            encoding=pending["encoding"],
+        )
     can_confirm = (
         pending is not None
         and data_import.status == DataImport.Status.DRY_RUN
         and not errors
         and previous is None
+    )
+    # A queued run that no worker has started for a long time: say so, and
+    # stop refreshing the page (it would refresh for ever).
+    waiting_too_long = (
+        data_import.status == DataImport.Status.PENDING
+        and data_import.started_at is None
+        and timezone.now() - data_import.created_at
+        > dt.timedelta(minutes=settings.IOK_IMPORT_STALE_MINUTES)
     )
     percent = None
     if data_import.rows_total and running:
@@ -138,7 +157,11 @@ def status(request, pk: int):
             "data_import": data_import,
             "errors": errors,
             "warnings": warnings,
-            "running": running,
+            "running": running and not waiting_too_long,
+            "waiting_too_long": waiting_too_long,
+            "stale_minutes": settings.IOK_IMPORT_STALE_MINUTES,
+            "changes": data_import.changes or [],
+            "changes_cap": CHANGES_CAP,
             "percent": percent,
             "can_confirm": can_confirm,
             "previous": previous,
@@ -160,6 +183,7 @@ def confirm(request, pk: int):
     request.session[PENDING] = pending
     run = DataImport.objects.create(
         kind=dry_run.kind,
+        file_kind=dry_run.file_kind,
         source=dry_run.source,
         file_name=dry_run.file_name,
         checksum=dry_run.checksum,

@@ -14,8 +14,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from django.db.models import Q
+
 from .bulk import write_rows
-from .writers import Writer
+from .writers import CHANGES_CAP, Writer
 
 CHUNK = 500
 
@@ -109,7 +111,9 @@ class BatchedWriter(Writer):
             self.scope_values.add(
                 row[self.spec.field_names.index(self.spec.replace.scope)]
             )
-        if ok and self.log.ok:
+        if ok:
+            # Checked against the stored rows (and written, while the file has
+            # no errors) chunk by chunk: rows after an error are still checked.
             self.chunk.append((line, row))
             if len(self.chunk) >= CHUNK:
                 self._flush()
@@ -128,7 +132,7 @@ class BatchedWriter(Writer):
 
     def _flush(self) -> None:
         chunk, self.chunk = self.chunk, []
-        if not chunk or not self.log.ok:
+        if not chunk:
             return
         key = self.spec.key
         keys = [row[self.key_index] for _line, row in chunk]
@@ -136,15 +140,31 @@ class BatchedWriter(Writer):
         if self.spec.source_scoped:
             queryset = queryset.filter(source=self.ctx.source)
         existing = {getattr(obj, key): obj for obj in queryset}
+        self._check_groups_stored(chunk)
+        if self.merge_fields:
+            absent = [
+                f.name
+                for f in self.spec.fields
+                if f.name not in self.present_names and f.ref is None
+            ]
+            for line, row in chunk:
+                obj = existing.get(row[self.key_index])
+                if obj is not None:
+                    stored = {name: getattr(obj, name) for name in absent}
+                    self.check_merged(line, row, stored)
+        if not self.log.ok:
+            return  # checked; nothing more is written
         new, changed = [], []
         now = self.ctx.now
-        for _line, row in chunk:
+        for line, row in chunk:
             values = {
                 attname: (row[i] if ids is None or row[i] is None else ids[row[i]])
                 for i, attname, ids in self.write_plan
             }
             values.update(self.fixed)
             obj = existing.get(row[self.key_index])
+            if self.ctx.preview:
+                self._preview(line, row, obj)
             if obj is None:
                 new.append({**self.defaults, **values})
                 continue
@@ -177,6 +197,74 @@ class BatchedWriter(Writer):
             self.updated += len(changed)
             if self.self_refs:
                 self.updated_keys |= {getattr(obj, key) for obj in changed}
+
+    def _check_groups_stored(self, chunk: list[tuple[int, tuple]]) -> None:
+        """Rows whose unique group a stored row of another key (not in the
+        file so far) already has; see CopyWriter._check_group_stored."""
+        for group, indexes, _seen in self.group_plan:
+            wanted: dict[tuple, tuple[int, str]] = {}
+            for line, row in chunk:
+                values = []
+                for index in indexes:
+                    value = row[index]
+                    ids = self._ref_ids(index)
+                    if ids is not None and value is not None:
+                        value = ids.get(value)
+                    values.append(value)
+                if None not in values:
+                    wanted.setdefault(tuple(values), (line, row[self.key_index]))
+            if not wanted:
+                continue
+            attnames = [self.model._meta.get_field(name).attname for name in group]
+            condition = Q()
+            for values in wanted:
+                condition |= Q(**dict(zip(attnames, values, strict=True)))
+            stored = self.model._base_manager.filter(condition).values_list(
+                self.spec.key, *attnames
+            )
+            for other, *values in stored.order_by(self.spec.key):
+                line, row_key = wanted[tuple(values)]
+                if other != row_key and other not in self.lines:
+                    self.taken(line, group, other)
+
+    def _ref_ids(self, index: int) -> dict | None:
+        for i, _field, ids in self.ref_plan:
+            if i == index:
+                return ids
+        return None
+
+    def _preview(self, line: int, row: tuple, obj: Any) -> None:
+        """One record of the dry run's preview (see Writer.record_change)."""
+        key = row[self.key_index]
+        if obj is None:
+            self.record_change(line, key, "added")
+            return
+        fields = []
+        for index, field in enumerate(self.spec.fields):
+            if field.name == self.spec.key or field.name not in self.present_names:
+                continue
+            new = row[index]
+            old = getattr(obj, self.model._meta.get_field(field.name).attname)
+            if field.ref is not None and old is not None:
+                old = self._key_of(index, old)
+            if old != new:
+                fields.append((field.name, old, new))
+        for name, new in self.spec.fixed.items():
+            old = getattr(obj, name)
+            if old != new:
+                fields.append((name, old, new))
+        if fields:
+            self.record_change(line, key, "changed", fields, obj.updated_at)
+
+    def _key_of(self, index: int, pk: int) -> str | None:
+        """The source key of a referenced row's id (for the preview)."""
+        cache = self.__dict__.setdefault("_keys_by_id", {})
+        if index not in cache:
+            field = self.spec.fields[index]
+            cache[index] = dict(
+                field.ref.model._base_manager.values_list("id", field.ref.key)
+            )
+        return cache[index].get(pk)
 
     def apply(self) -> tuple[int, int]:
         """Rows were written chunk by chunk; references to the same kind now,
@@ -228,11 +316,15 @@ class BatchedWriter(Writer):
         )
         if self.spec.source_scoped:
             queryset = queryset.filter(source=self.ctx.source)
-        doomed = [
-            pk
+        doomed_keys = [
+            (pk, key)
             for pk, key in queryset.values_list("id", self.spec.key).iterator()
             if key not in self.lines
         ]
+        doomed = [pk for pk, _key in doomed_keys]
+        if self.ctx.preview:
+            for key in sorted(key for _pk, key in doomed_keys)[:CHANGES_CAP]:
+                self.record_change(0, key, "removed")
         removed = 0
         for start in range(0, len(doomed), CHUNK):
             _total, per_model = self.model._base_manager.filter(

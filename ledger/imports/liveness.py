@@ -25,6 +25,7 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,9 @@ logger = logging.getLogger("ledger.imports")
 # pg_advisory_xact_lock(int4, int4) key space of the per-run locks ("iok" in
 # ASCII). The two-key form never collides with the one-key LOCK_KEY of pg.py.
 LIVENESS_CLASS = 0x696F6B
+# How long a run picked up by a process may stay "pending" before its lock
+# must be held (see mark_interrupted).
+START_GRACE = dt.timedelta(seconds=60)
 
 
 def holds_locks() -> bool:
@@ -76,21 +80,30 @@ def interrupted_message(last_seen: dt.datetime | None) -> str:
 
 
 def mark_interrupted() -> list[int]:
-    """Mark every "running" import whose process is gone; returns their ids."""
+    """Mark every "running" import whose process is gone; returns their ids.
+
+    A run that a process has picked up (``started_at`` is set) but that is
+    still "pending" died before it took its lock: on PostgreSQL it is marked
+    once nobody holds the lock and START_GRACE has passed (the lock is taken
+    milliseconds after the row is written), elsewhere by the heartbeat rule.
+    A queued run that no process has picked up yet is left alone."""
     running = list(
-        DataImport.objects.filter(status=DataImport.Status.RUNNING).values_list(
-            "pk", "updated_at", "started_at", "file_name"
-        )
+        DataImport.objects.filter(
+            Q(status=DataImport.Status.RUNNING)
+            | Q(status=DataImport.Status.PENDING, started_at__isnull=False)
+        ).values_list("pk", "status", "updated_at", "started_at", "file_name")
     )
     if not running:
         return []
     now = timezone.now()
     marked = []
-    for pk, updated_at, started_at, file_name in running:
+    for pk, status, updated_at, started_at, file_name in running:
         last_seen = max(t for t in (updated_at, started_at) if t is not None)
         try:
             if holds_locks():
                 dead = _holder_gone(pk)
+                if status == DataImport.Status.PENDING:
+                    dead = dead and now - last_seen > START_GRACE
             else:
                 limit = dt.timedelta(minutes=settings.IOK_IMPORT_STALE_MINUTES)
                 dead = now - last_seen > limit
@@ -109,9 +122,7 @@ def mark_interrupted() -> list[int]:
             }
             # Only if still "running": a run that has just finished writes its
             # own outcome, which wins.
-            changed = DataImport.objects.filter(
-                pk=pk, status=DataImport.Status.RUNNING
-            ).update(
+            changed = DataImport.objects.filter(pk=pk, status=status).update(
                 status=DataImport.Status.INTERRUPTED,
                 finished_at=now,
                 duration=now - started_at if started_at else None,

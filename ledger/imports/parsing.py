@@ -54,6 +54,24 @@ ENCODING_ALIASES = {
 }
 
 
+class UnknownEncoding(ValueError):
+    """An encoding the importer does not read (only UTF-8 and Windows-1250)."""
+
+
+def normalise_encoding(name: str) -> str:
+    """The codec of an encoding option, or UnknownEncoding (a Polish message)."""
+    codec = ENCODING_ALIASES.get(name.strip().lower().replace("_", "-"))
+    if codec is None:
+        raise UnknownEncoding(
+            _(
+                "unknown encoding %(name)r: the import reads UTF-8 (utf-8) or "
+                "Windows-1250 (cp1250)"
+            )
+            % {"name": name}
+        )
+    return codec
+
+
 # --------------------------------------------------------------------------------
 # Problems
 
@@ -190,18 +208,19 @@ class Text(ValueType):
 
     def parse(self, raw: str) -> str:
         value = unescape_text(raw)
+        if "\x00" in value:
+            raise CellError(_("text contains a NUL character (byte 0)"))
         if len(value) > self.max_length:
             raise CellError(
                 _("text is %(length)d characters long, at most %(max)d allowed")
                 % {"length": len(value), "max": self.max_length}
             )
-        if "\x00" in value:
-            raise CellError(_("text contains a NUL character"))
         return value
 
     def fast_source(self, out, name, consts):
         return [
-            f'if len(s) > {self.max_length} or s[0] == "\'": raise _Slow',
+            f'if len(s) > {self.max_length} or s[0] == "\'" or "\\x00" in s: '
+            "raise _Slow",
             f"{out} = s",
         ]
 
@@ -586,6 +605,7 @@ class FileInfo:
     name: str
     format: str = "csv"  # "csv" or "xlsx"
     encoding: str = ""
+    encoding_given: bool = False
     separator: str = ""
     header: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
@@ -630,6 +650,27 @@ def _count_decode_error(exc: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error("ledger_import", _count_decode_error)
+
+
+def _mojibake_pattern() -> re.Pattern:
+    """UTF-8 letters read as Windows-1250: a lead byte C2-C5 (shown as Â Ă Ä Ĺ)
+    followed by a continuation byte 80-BF, or E2 80 (â€, quotes and dashes).
+    Polish Windows-1250 text never has these pairs; the UTF-8 of ą ć ę ł ń ó ś
+    ź ż, of a no-break space and of typographic quotes always does."""
+
+    def chars(first: int, last: int) -> str:
+        found = []
+        for byte in range(first, last + 1):
+            try:
+                found.append(bytes([byte]).decode(CP1250))
+            except UnicodeDecodeError:
+                continue
+        return re.escape("".join(found))
+
+    return re.compile(f"[{chars(0xC2, 0xC5)}][{chars(0x80, 0xBF)}]|\u00e2\u20ac")
+
+
+MOJIBAKE = _mojibake_pattern()
 
 
 def _decode_errors() -> int:
@@ -707,10 +748,15 @@ class Table:
         # searched for the replacement character it left.
         before = self.decode_errors_before
         decode_errors = _DECODE_ERRORS
-        check_encoding = False
+        check_encoding = self.info.encoding == CP1250
         read = 0  # a local: this loop runs a million times
         try:
             for line, cells in raw_rows:
+                if len(cells) != width:
+                    # A separator at the end of every line (as after the
+                    # header) adds empty cells beyond the header: not fields.
+                    while len(cells) > width and not _filled(cells[-1]):
+                        cells.pop()
                 if len(cells) != width:
                     if any(_filled(c) for c in cells):
                         read += 1
@@ -756,7 +802,9 @@ class Table:
                 if required:
                     if not any(_filled(c) for c in cells):
                         return None  # an empty row: ";;;;" or an empty sheet row
-                    log.error(line, pos + 1, _("a value is required"), name)
+                    log.error(
+                        line, pos + 1, f"{name}: {_('a value is required')}", name
+                    )
                     failed = True
                 values.append(empty)
                 continue
@@ -805,22 +853,49 @@ class Table:
             )
 
     def _bad_encoding(self, line: int, cells: list[Any]) -> bool:
+        """Cells with bytes of the other encoding: undecodable bytes, or (in a
+        Windows-1250 file) UTF-8 letters, which would be stored as mojibake."""
         bad = False
+        cp1250 = self.info.encoding == CP1250
         for pos, cell in enumerate(cells):
-            if isinstance(cell, str) and "\ufffd" in cell:
-                name = self.info.header[pos]
-                self.log.error(
-                    line,
-                    pos + 1,
-                    _(
-                        "%(column)s: bytes that are not valid %(encoding)s "
-                        "(save the file as UTF-8 or Windows-1250)"
-                    )
-                    % {"column": name, "encoding": _encoding_label(self.info)},
-                    name,
-                )
-                bad = True
+            if not isinstance(cell, str):
+                continue
+            if "\ufffd" in cell:
+                message = self._undecodable_message(pos)
+            elif cp1250 and MOJIBAKE.search(cell):
+                message = _(
+                    "%(column)s: %(value)s is UTF-8 text in a Windows-1250 file "
+                    "(it reads %(utf8)s in UTF-8): the file mixes two encodings; "
+                    "save the whole file as UTF-8 or as Windows-1250"
+                ) % {
+                    "column": self.info.header[pos],
+                    "value": repr(_clip(cell.strip())),
+                    "utf8": repr(_clip(_as_utf8(cell.strip()))),
+                }
+            else:
+                continue
+            name = self.info.header[pos]
+            self.log.error(line, pos + 1, message, name)
+            bad = True
         return bad
+
+    def _undecodable_message(self, pos: int) -> str:
+        name = self.info.header[pos]
+        if self.info.encoding == CP1250:
+            return _(
+                "%(column)s: bytes that are not valid Windows-1250 "
+                "(save the file as UTF-8 or Windows-1250)"
+            ) % {"column": name}
+        if self.info.encoding_given:
+            return _(
+                "%(column)s: bytes that are not valid UTF-8 (save the file as "
+                "UTF-8, or choose the encoding the file was saved in)"
+            ) % {"column": name}
+        return _(
+            "%(column)s: bytes that are not valid UTF-8, although the file began "
+            "as UTF-8 or plain ASCII; if the file was saved as Windows-1250, choose "
+            "that encoding (--encoding cp1250), or save the whole file as UTF-8"
+        ) % {"column": name}
 
 
 class _Slow(Exception):
@@ -879,6 +954,14 @@ _SLOW_PATH = (
 
 def _filled(cell: Any) -> bool:
     return cell is not None and (not isinstance(cell, str) or cell.strip() != "")
+
+
+def _as_utf8(text: str) -> str:
+    """What UTF-8 text read as Windows-1250 says, for the error message."""
+    try:
+        return text.encode(CP1250).decode(UTF8, errors="replace")
+    except UnicodeEncodeError:
+        return text
 
 
 def _encoding_label(info: FileInfo) -> str:
@@ -961,7 +1044,8 @@ def _open_csv(
     encoding: str | None,
 ) -> Table:
     if encoding:
-        encoding = ENCODING_ALIASES.get(encoding.lower(), encoding)
+        encoding = normalise_encoding(encoding)
+        info.encoding_given = True
     else:
         encoding = detect_encoding(head)
     if encoding == UTF8 and head.startswith(codecs.BOM_UTF8):
@@ -1093,6 +1177,17 @@ def _check_header(
         raise FileRejected
 
 
+def _sheet_with_header(workbook: Any, columns: Sequence[Column]) -> str | None:
+    """The title of a sheet after the first whose first row has every required
+    column of this kind, if there is one."""
+    required = {col.name for col in columns if col.header_required}
+    for sheet in workbook.worksheets[1:]:
+        first = next(sheet.iter_rows(max_row=1, values_only=True), None) or ()
+        if required <= {normalise_header(cell) for cell in first}:
+            return sheet.title
+    return None
+
+
 def _open_xlsx(
     stream: IO[bytes], columns: Sequence[Column], info: FileInfo, log: ProblemLog
 ) -> Table:
@@ -1116,15 +1211,33 @@ def _open_xlsx(
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     first = next(rows, None)
-    if first is None or not any(_filled(c) for c in first):
-        workbook.close()
-        log.error(1, None, _("the file is empty: it has no header line"))
-        raise FileRejected
+    header_log = ProblemLog(file=log.file, cap=log.cap)
     try:
-        _check_header(list(first), columns, info, log)
+        if first is None or not any(_filled(c) for c in first):
+            header_log.error(1, None, _("the file is empty: it has no header line"))
+            raise FileRejected
+        _check_header(list(first), columns, info, header_log)
     except FileRejected:
+        other = _sheet_with_header(workbook, columns)
         workbook.close()
-        raise
+        if other is not None:
+            # One clear hint instead of a "missing column" for every column.
+            log.error(
+                1,
+                None,
+                _(
+                    "the data is on the sheet %(sheet)r, but the import reads only "
+                    "the first sheet (%(first)r): move that sheet to the first "
+                    "place, or delete the sheets before it"
+                )
+                % {"sheet": other, "first": sheet.title},
+            )
+        else:
+            log.errors.extend(header_log.errors)
+            log.error_count += header_log.error_count
+            log.warnings.extend(header_log.warnings)
+        raise FileRejected from None
+    log.warnings.extend(header_log.warnings)
     width = len(info.header)
 
     def raw_rows() -> Iterator[tuple[int, list[Any]]]:

@@ -21,7 +21,7 @@ from django.db import DatabaseError, connection, models, transaction
 
 from .bulk import copy_in
 from .specs import FieldSpec
-from .writers import Writer
+from .writers import CHANGES_CAP, Writer
 
 STAGE = "ledger_import_stage"
 DOOMED = "ledger_import_doomed"
@@ -125,7 +125,27 @@ class CopyWriter(Writer):
 
     # -- checks --------------------------------------------------------------------
 
+    def precheck(self) -> None:
+        """What every file is checked for before writing, because the upsert
+        would not notice it: a key repeated in the file (when its first
+        occurrence equals the stored row, ON CONFLICT changes the row only
+        once and raises nothing), and the row rules on existing rows when the
+        file leaves a rule column out. Then, for a dry run, the preview."""
+        self._check_duplicates()
+        self._check_merged()
+        if self.ctx.preview and self.log.ok:
+            self._preview()
+
     def check(self) -> None:
+        self._check_duplicates()
+        self._check_references()
+        self._check_groups()
+        self._check_merged()
+
+    def _check_duplicates(self) -> None:
+        if getattr(self, "_duplicates_checked", False):
+            return
+        self._duplicates_checked = True
         cap = self.log.cap
         key = self.key
         rows = self.execute(
@@ -144,6 +164,9 @@ class CopyWriter(Writer):
         )
         self._report(rows, lambda r: self.duplicate(r[0], r[1], r[2]))
 
+    def _check_references(self) -> None:
+        cap = self.log.cap
+        key = self.key
         for field in self.stage_fields:
             if field.ref is None:
                 continue
@@ -171,6 +194,8 @@ class CopyWriter(Writer):
             )
             self._report(rows, lambda r, f=field: self.unknown(r[0], f, r[1]))
 
+    def _check_groups(self) -> None:
+        cap = self.log.cap
         for group in self.groups():
             columns = ", ".join(q(name) for name in group)
             not_null = " AND ".join(f"{q(name)} IS NOT NULL" for name in group)
@@ -184,6 +209,130 @@ class CopyWriter(Writer):
                 [cap],
             )
             self._report(rows, lambda r, g=group: self.not_unique(r[0], g, r[1]))
+            self._check_group_stored(group)
+
+    def _check_group_stored(self, group: Sequence[str]) -> None:
+        """Rows of the file whose unique group a stored row (not in the file,
+        so keeping its values) already has."""
+        joins, conditions = [], []
+        for number, name in enumerate(group):
+            field = self.spec.fields[self.spec.field_names.index(name)]
+            column = q(self.field(name).column)
+            if field.ref is None:
+                conditions.append(f"t.{column} = s.{q(name)}")
+                continue
+            alias = f"g{number}"
+            ref_key = q(field.ref.model._meta.get_field(field.ref.key).column)
+            joins.append(
+                f"JOIN {q(field.ref.table)} {alias} ON {alias}.{ref_key} = s.{q(name)}"
+            )
+            conditions.append(f"t.{column} = {alias}.id")
+        rows = self.execute(
+            f"""
+            SELECT s.line, t.{self.key_column}, count(*) OVER () FROM {STAGE} s
+            {" ".join(joins)}
+            JOIN {self.table} t ON {" AND ".join(conditions)}
+            WHERE t.{self.key_column} <> s.{self.key}
+              AND NOT EXISTS (
+                  SELECT 1 FROM {STAGE} o WHERE o.{self.key} = t.{self.key_column})
+            ORDER BY s.line, t.{self.key_column} COLLATE "C" LIMIT %s
+            """,
+            [self.log.cap],
+        )
+        self._report(rows, lambda r, g=group: self.taken(r[0], g, r[1]))
+
+    def _stored_join(self) -> tuple[str, list[Any]]:
+        """JOIN of the staged rows to the stored rows with the same key."""
+        condition = f"t.{self.key_column} = s.{self.key}"
+        params: list[Any] = []
+        if self.spec.source_scoped:
+            condition += f" AND t.{q('source')} = %s"
+            params.append(self.ctx.source)
+        return f"JOIN {self.table} t ON {condition}", params
+
+    def _check_merged(self) -> None:
+        """The row rules on each existing row as it will be after the merge."""
+        if not self.merge_fields or getattr(self, "_merged_checked", False):
+            return
+        self._merged_checked = True
+        select = []
+        for field in self.spec.fields:
+            if field.name in self.present_names:
+                select.append(f"s.{q(field.name)}")
+            elif field.ref is None:
+                select.append(f"t.{q(self.field(field.name).column)}")
+            else:
+                select.append("NULL")
+        join, params = self._stored_join()
+        names = [f.name for f in self.spec.fields]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.line, {', '.join(select)} FROM {STAGE} s {join} "
+                "ORDER BY s.line",
+                params,
+            )
+            while batch := cursor.fetchmany(2000):
+                for line, *row in batch:
+                    stored = {
+                        name: value
+                        for name, value in zip(names, row, strict=True)
+                        if name not in self.present_names
+                    }
+                    self.check_merged(line, tuple(row), stored)
+
+    def _preview(self) -> None:
+        """The dry run's records: new keys, and existing rows with the fields
+        the file would change (old and new), in file order."""
+        staged, stored, names, joins = [], [], [], []
+        params: list[Any] = []
+        for number, field in enumerate(self.spec.fields):
+            if field.name == self.spec.key or field.name not in self.present_names:
+                continue
+            column = q(self.field(field.name).column)
+            names.append(field.name)
+            staged.append(f"s.{q(field.name)}")
+            if field.ref is None:
+                stored.append(f"t.{column}")
+            else:
+                alias = f"p{number}"
+                ref_key = q(field.ref.model._meta.get_field(field.ref.key).column)
+                joins.append(
+                    f"LEFT JOIN {q(field.ref.table)} {alias} ON {alias}.id = t.{column}"
+                )
+                stored.append(f"{alias}.{ref_key}")
+        for name, value in self.spec.fixed.items():
+            names.append(name)
+            staged.append("%s")
+            params.append(value)
+            stored.append(f"t.{q(self.field(name).column)}")
+        join, join_params = self._stored_join()
+        distinct = (
+            f"ROW({', '.join(staged)}) IS DISTINCT FROM ROW({', '.join(stored)})"
+            if names
+            else "FALSE"
+        )
+        columns = ", ".join([*staged, *stored]) or "NULL"
+        rows = self.execute(
+            f"""
+            SELECT s.line, s.{self.key}, t.id IS NULL, t.updated_at, {columns}
+            FROM {STAGE} s LEFT {join} {" ".join(joins)}
+            WHERE t.id IS NULL OR {distinct}
+            ORDER BY s.line LIMIT %s
+            """,
+            [*params, *join_params, *(params if names else []), CHANGES_CAP],
+        )
+        width = len(names)
+        for line, key, is_new, updated_at, *values in rows:
+            if is_new:
+                self.record_change(line, key, "added")
+                continue
+            new, old = values[:width], values[width:]
+            fields = [
+                (name, before, after)
+                for name, before, after in zip(names, old, new, strict=True)
+                if before != after
+            ]
+            self.record_change(line, key, "changed", fields, updated_at)
 
     def _report(self, rows, report) -> None:
         if not rows:
@@ -376,6 +525,14 @@ class CopyWriter(Writer):
                     f"UPDATE {child} SET {fk} = NULL "
                     f"WHERE {fk} IN (SELECT id FROM {DOOMED})"
                 )
+        if self.ctx.preview:
+            for (key,) in self.execute(
+                f"SELECT t.{self.key_column} FROM {self.table} t "
+                f"WHERE t.id IN (SELECT id FROM {DOOMED}) "
+                f'ORDER BY t.{self.key_column} COLLATE "C" LIMIT %s',
+                [CHANGES_CAP],
+            ):
+                self.record_change(0, key, "removed")
         return self.execute(
             f"DELETE FROM {self.table} WHERE id IN (SELECT id FROM {DOOMED})"
         )

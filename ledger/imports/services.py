@@ -37,6 +37,7 @@ from .parsing import (
     FileRejected,
     Problem,
     ProblemLog,
+    normalise_encoding,
     open_table,
 )
 from .specs import KindSpec, RowErrors
@@ -119,6 +120,8 @@ class ImportResult:
     replace: Period | None = None
     info: FileInfo | None = None
     engine: str = ""
+    #: A dry run's records: added, changed (field: old -> new), removed.
+    changes: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -141,24 +144,92 @@ class _DryRun(Exception):
     """The run went through; undo it, because it was only a preview."""
 
 
+class _AlreadyImported(Exception):
+    """Another run imported this very file while this one waited for the lock."""
+
+    def __init__(self, prior: DataImport):
+        super().__init__(prior.pk)
+        self.prior = prior
+
+
 def file_checksum(path: Path) -> str:
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def previous_import(spec: KindSpec, checksum: str) -> DataImport | None:
-    """The latest successful import of this kind, if it was this very file.
+@dataclass(frozen=True)
+class Identity:
+    """Everything that changes what importing a file does: two runs with the
+    same identity give the same result, so the second is "already imported"."""
 
-    Only the latest counts: after A, a corrected A' and then A again, the third
-    run must restore A's values, so it cannot be skipped as "already imported"."""
-    latest = (
+    file_kind: str
+    source: str
+    replace_range: str
+    encoding: str
+    checksum: str
+
+    @classmethod
+    def of(
+        cls,
+        spec: KindSpec,
+        checksum: str,
+        *,
+        source: str = "fk",
+        replace: Period | str | None = None,
+        encoding: str | None = None,
+    ) -> Identity:
+        return cls(
+            file_kind=spec.name,
+            source=source,
+            replace_range="" if replace is None else str(replace),
+            encoding=normalise_encoding(encoding) if encoding else "",
+            checksum=checksum,
+        )
+
+    def stamp(self, data_import: DataImport) -> None:
+        data_import.file_kind = self.file_kind
+        data_import.source = self.source
+        data_import.replace_range = self.replace_range
+        data_import.encoding = self.encoding
+        data_import.checksum = self.checksum
+
+
+def last_import(spec: KindSpec, source: str = "fk") -> DataImport | None:
+    """The latest successful import of this kind of file from this source."""
+    return (
         DataImport.objects.filter(
-            kind=spec.data_kind, status=DataImport.Status.SUCCEEDED
+            file_kind=spec.name, source=source, status=DataImport.Status.SUCCEEDED
         )
         .order_by("-finished_at", "-pk")
         .first()
     )
-    return latest if latest is not None and latest.checksum == checksum else None
+
+
+def previous_import(
+    spec: KindSpec,
+    checksum: str,
+    *,
+    source: str = "fk",
+    replace: Period | str | None = None,
+    encoding: str | None = None,
+) -> DataImport | None:
+    """The latest successful import of this kind and source, if it was this
+    very run again: the same file (checksum), replaced range and encoding.
+
+    Only the latest counts: after A, a corrected A' and then A again, the third
+    run must restore A's values, so it cannot be skipped as "already imported"."""
+    identity = Identity.of(
+        spec, checksum, source=source, replace=replace, encoding=encoding
+    )
+    latest = last_import(spec, source)
+    if latest is None:
+        return None
+    same = (
+        latest.checksum == identity.checksum
+        and latest.replace_range == identity.replace_range
+        and latest.encoding == identity.encoding
+    )
+    return latest if same else None
 
 
 def choose_writer(engine: str | None) -> type[Writer]:
@@ -287,6 +358,8 @@ def data_import_run(
         raise ValueError(
             _("%(kind)s files do not replace a period") % {"kind": spec.name}
         )
+    if encoding:
+        encoding = normalise_encoding(encoding)  # UnknownEncoding up front
     started = time.monotonic()
     result = ImportResult(
         kind=kind, file_name=file_name, dry_run=dry_run, replace=replace
@@ -295,7 +368,12 @@ def data_import_run(
     writer_class = choose_writer(engine)
     result.engine = writer_class.__name__
 
-    prior = previous_import(spec, checksum)
+    identity = Identity.of(
+        spec, checksum, source=source, replace=replace, encoding=encoding
+    )
+    prior = previous_import(
+        spec, checksum, source=source, replace=replace, encoding=encoding
+    )
     if prior is not None:
         _already_imported(result, prior, data_import, dry_run, started)
         _announce(result, data_import, user, source)
@@ -307,8 +385,7 @@ def data_import_run(
     if data_import is None:
         data_import = DataImport(kind=spec.data_kind, file_name=file_name[:255])
     data_import.kind = spec.data_kind
-    data_import.source = source
-    data_import.checksum = checksum
+    identity.stamp(data_import)
     # With liveness locks the row turns "running" only once the lock is held.
     data_import.status = (
         DataImport.Status.PENDING
@@ -326,6 +403,7 @@ def data_import_run(
     recorder = ProgressRecorder(
         data_import.pk, progress, every=progress_every, seconds=progress_seconds
     )
+    last = last_import(spec, source)
     try:
         with transaction.atomic():
             liveness.hold(data_import.pk)
@@ -342,12 +420,20 @@ def data_import_run(
                 recorder,
                 now,
                 result,
+                identity=identity,
+                preview=dry_run,
+                last_import_at=last.finished_at if last else None,
             )
             if dry_run:
                 raise _DryRun
             _finish(data_import, result, log, started, DataImport.Status.SUCCEEDED)
+        # The commit is part of the run: the duration and the "data as of"
+        # time (finished_at) are taken once the data is visible.
+        _committed(data_import, result, started)
     except _DryRun:
         _finish(data_import, result, log, started, DataImport.Status.DRY_RUN)
+    except _AlreadyImported as exc:
+        _already_imported(result, exc.prior, data_import, dry_run, started)
     except _Rejected:
         _finish(data_import, result, log, started, DataImport.Status.FAILED)
     except DatabaseError as exc:
@@ -415,6 +501,10 @@ def _run(
     recorder,
     now,
     result,
+    *,
+    identity: Identity,
+    preview: bool = False,
+    last_import_at: dt.datetime | None = None,
 ) -> None:
     try:
         table = open_table(
@@ -432,19 +522,29 @@ def _run(
             now=now,
             log=log,
             positions=positions,
+            preview=preview,
+            last_import_at=last_import_at,
         )
         writer = writer_class(ctx)
         writer.lock()
-        if previous_import(spec, result.checksum) is not None:
+        prior = previous_import(
+            spec,
+            identity.checksum,
+            source=identity.source,
+            replace=identity.replace_range or None,
+            encoding=identity.encoding or None,
+        )
+        if prior is not None:
             # Another run imported the same file while this one waited.
-            log.error(1, None, _("this file has just been imported by another run"))
-            raise _Rejected
+            raise _AlreadyImported(prior)
         try:
             first, last = _stage(spec, table, writer, log, recorder, replace)
         finally:
             result.rows = table.rows_read
-    if writer.staged and (writer.checks_first or not log.ok):
-        writer.check()  # with errors already, list the key errors too
+    if writer.staged:
+        writer.precheck()
+        if writer.checks_first or not log.ok:
+            writer.check()  # with errors already, list the key errors too
     log.sort()
     if not log.ok:
         raise _Rejected
@@ -461,6 +561,8 @@ def _run(
     log.sort()
     if not log.ok:
         raise _Rejected
+    result.changes = writer.changes
+    _warn_undone_decisions(writer.changes, log, last_import_at)
     if spec.master:
         absent = writer.absent()
         if absent:
@@ -473,6 +575,48 @@ def _run(
                 )
                 % {"count": absent},
             )
+
+
+def _warn_undone_decisions(changes, log, last_import_at) -> None:
+    """A change to a row that the portal changed after the last import (a
+    contact change the office approved, an edit in the admin) would undo a
+    decision of the staff: say so, record by record."""
+    if last_import_at is None:
+        return
+    last = format_date(timezone.localtime(last_import_at), "SHORT_DATETIME_FORMAT")
+    for change in changes:
+        if not change["staff_changed_at"]:
+            continue
+        when = dt.datetime.fromisoformat(change["staff_changed_at"])
+        log.warn(
+            change["line"],
+            None,
+            _(
+                "%(key)s: changed in the portal on %(when)s, after the last import "
+                "of this kind (%(last)s); the file would undo it: %(fields)s"
+            )
+            % {
+                "key": change["key"],
+                "when": format_date(timezone.localtime(when), "SHORT_DATETIME_FORMAT"),
+                "last": last,
+                "fields": "; ".join(
+                    f"{name}: {old or '-'} → {new or '-'}"
+                    for name, old, new in change["fields"]
+                ),
+            },
+        )
+
+
+def _committed(data_import, result, started) -> None:
+    """Stamp a successful run's end after its commit (see data_import_run)."""
+    result.seconds = time.monotonic() - started
+    finished = timezone.now()
+    duration = dt.timedelta(seconds=result.seconds)
+    DataImport.objects.filter(pk=data_import.pk).update(
+        finished_at=finished, duration=duration
+    )
+    data_import.finished_at = finished
+    data_import.duration = duration
 
 
 def _stage(spec, table, writer, log, recorder, replace):
@@ -563,6 +707,7 @@ def _finish(data_import, result, log, started, status) -> None:
         "unchanged": result.unchanged,
         "removed": result.removed,
         "errors": problems,
+        "changes": result.changes if status == DataImport.Status.DRY_RUN else [],
     }
     DataImport.objects.filter(pk=data_import.pk).update(**fields)
     for name, value in fields.items():
@@ -595,7 +740,7 @@ def _already_imported(result, prior, data_import, dry_run, started) -> ImportRes
     result.warnings = [Problem(result.file_name, 0, None, message, warning=True)]
     if data_import is not None:
         # The admin screen created a row for this upload: say what happened.
-        status = DataImport.Status.DRY_RUN if dry_run else DataImport.Status.FAILED
+        status = DataImport.Status.DRY_RUN if dry_run else DataImport.Status.SKIPPED
         data_import.checksum = result.checksum
         data_import.status = status
         data_import.rows_total = prior.rows_total

@@ -148,6 +148,10 @@ class KindSpec:
     post_checks: tuple[Callable[[KindSpec], tuple[str, Sequence]], ...] = ()
     #: Master data: rows missing from a file are kept, and counted as a warning.
     master: bool = False
+    #: Columns the row rules of ``prepare`` read. A file may leave an optional
+    #: one out (the portal's value stays); the rules are then checked again on
+    #: each existing row as it will be after the merge (ledger.imports.writers).
+    rule_columns: tuple[str, ...] = ()
     example: str = ""
 
     @cached_property
@@ -522,6 +526,7 @@ _register(
             ),
         ],
         prepare=_right_prepare,
+        rule_columns=("valid_from", "valid_to"),
         master=True,
     )
 )
@@ -557,6 +562,7 @@ _register(
             col("due_day", DAY, required=False),
         ],
         prepare=_valid_range("valid_from", "valid_to", (4, 5)),
+        rule_columns=("valid_from", "valid_to"),
         post_checks=(_schedules_overlap,),
         master=True,
     )
@@ -689,6 +695,7 @@ _register(
             ref("replaces", METER, required=False),
         ],
         prepare=_meter_prepare,
+        rule_columns=("installed_on", "removed_on"),
         unique_together=(("replaces",),),
         master=True,
     )
@@ -742,6 +749,7 @@ _register(
             col("termination_date", Date(), required=False),
         ],
         prepare=_membership_prepare,
+        rule_columns=("admission_date", "status", "termination_date"),
         master=True,
     )
 )

@@ -25,8 +25,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .parsing import ProblemLog
-from .specs import FieldSpec, KindSpec, Ref
+from ledger.csv_writer import number_cell
+
+from .parsing import Email, Key, ProblemLog, Text
+from .specs import FieldSpec, KindSpec, Ref, RowErrors
+
+#: How many records a dry run's preview lists (all are counted).
+CHANGES_CAP = 500
 
 
 @dataclass
@@ -37,6 +42,35 @@ class WriteContext:
     now: dt.datetime
     log: ProblemLog
     positions: dict[str, int]  # column name -> 0-based position in the header
+    #: A dry run: list what would be added, changed and removed, record by record.
+    preview: bool = False
+    #: When the last successful import of this kind ended: rows the portal
+    #: changed after it carry a staff decision that the file may undo.
+    last_import_at: dt.datetime | None = None
+
+
+class MergedRowErrors(RowErrors):
+    """Row errors of a row as it will be after the merge: a column the file
+    does not have is named with the value the portal keeps."""
+
+    __slots__ = ("stored",)
+
+    def __init__(self, log, positions, line, stored: dict[str, Any]):
+        super().__init__(log, positions, line)
+        self.stored = stored
+
+    def __call__(self, column: str, message: str) -> None:
+        if column not in self.positions:
+            value = self.stored.get(column)
+            message = _(
+                "%(message)s (the file has no column %(column)s; the portal "
+                "keeps %(value)s for this row)"
+            ) % {
+                "message": message,
+                "column": column,
+                "value": "-" if value is None else str(value),
+            }
+        super().__call__(column, message)
 
 
 class Writer:
@@ -63,6 +97,13 @@ class Writer:
         ]
         self.self_refs = [f for f in self.spec.self_refs if f.name in present_names]
         self.scope_values: set[Any] = set()
+        #: Rule columns the file leaves out: existing rows are checked merged.
+        self.merge_fields = [
+            name for name in self.spec.rule_columns if name not in present_names
+        ]
+        #: The dry run's preview (see record_change).
+        self.changes: list[dict[str, Any]] = []
+        self.formatters = {f.name: _formatter(self.spec, f) for f in self.spec.fields}
 
     # -- interface -----------------------------------------------------------------
 
@@ -87,7 +128,74 @@ class Writer:
     def lines_of(self, keys: Sequence[str]) -> dict[str, int]:  # pragma: no cover
         raise NotImplementedError
 
+    def precheck(self) -> None:
+        """Checks a path runs on every file before apply() (see pg.py)."""
+
     # -- shared pieces ---------------------------------------------------------------
+
+    def merged_values(self, row: tuple, stored: dict[str, Any]) -> tuple:
+        """The row (fields in spec order) as it will be after the merge: the
+        portal's value for each rule column the file leaves out."""
+        return tuple(
+            row[index] if field.name in self.present_names else stored.get(field.name)
+            for index, field in enumerate(self.spec.fields)
+        )
+
+    def check_merged(self, line: int, row: tuple, stored: dict[str, Any]) -> bool:
+        """The row rules (spec.prepare) on the merged row; False when broken."""
+        errors = MergedRowErrors(self.log, self.ctx.positions, line, stored)
+        return self.spec.prepare(self.merged_values(row, stored), errors) is not None
+
+    def taken(self, line: int, group: Sequence[str], other: str) -> None:
+        """A unique group that a row of the portal (not in the file) has."""
+        self.log.error(
+            line,
+            self.position(group[0]),
+            _(
+                "%(columns)s: the same as %(key)s %(other)s, which the portal "
+                "already has, but no two rows may share them"
+            )
+            % {"columns": ", ".join(group), "key": self.spec.key, "other": other},
+            group[0],
+        )
+
+    def record_change(
+        self,
+        line: int,
+        key: str,
+        action: str,
+        fields: Sequence[tuple[str, Any, Any]] = (),
+        stored_at: dt.datetime | None = None,
+    ) -> None:
+        """One record of the dry run's preview: ``action`` is added, changed or
+        removed; ``fields`` are (field, old, new) in the spec's order."""
+        if len(self.changes) >= CHANGES_CAP:
+            return
+        last = self.ctx.last_import_at
+        staff = (
+            action == "changed"
+            and stored_at is not None
+            and last is not None
+            and stored_at > last
+        )
+        self.changes.append(
+            {
+                "line": line,
+                "key": key,
+                "action": action,
+                "fields": [
+                    [name, self.show(name, old), self.show(name, new)]
+                    for name, old, new in fields
+                ],
+                "staff_changed_at": stored_at.isoformat() if staff else None,
+            }
+        )
+
+    def show(self, name: str, value: Any) -> str:
+        if value is None:
+            return ""
+        formatter = self.formatters.get(name)
+        return str(value) if formatter is None else formatter(value)
 
     def position(self, column: str) -> int | None:
         position = self.ctx.positions.get(column)
@@ -171,3 +279,16 @@ class Writer:
         for group in self.spec.unique_together:
             if all(name in self.present_names for name in group):
                 yield group
+
+
+def _formatter(spec: KindSpec, field: FieldSpec):
+    """How a preview shows a field's value: as the export writes it, but text
+    as it is (no formula escaping on a screen)."""
+    if field.columns:  # the ledger's amount, from debit and credit
+        return number_cell
+    if field.name not in spec.column_names:
+        return None
+    vtype = spec.column(field.name).type
+    if isinstance(vtype, Text | Key | Email):
+        return None
+    return vtype.format

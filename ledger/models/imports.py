@@ -33,11 +33,18 @@ class DataImport(TimeStampedModel):
         FAILED = "failed", _("failed")
         INTERRUPTED = "interrupted", _("interrupted")
         DRY_RUN = "dry_run", _("dry run")
+        SKIPPED = "skipped", _("already imported")
 
     source = models.CharField(_("source system"), max_length=50, default="fk")
     kind = models.CharField(_("kind of data"), max_length=20, choices=Kind)
     file_name = models.CharField(_("file name"), max_length=255)
     checksum = models.CharField(_("SHA-256"), max_length=64)
+    # With the source and the checksum, what makes two runs the same run (the
+    # "already imported" identity): the kind of file (units and estates share
+    # one ``kind``), the replaced range as asked, and the encoding as asked.
+    file_kind = models.CharField(_("kind of file"), max_length=30, blank=True)
+    replace_range = models.CharField(_("replaced range"), max_length=50, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.PENDING
     )
@@ -51,6 +58,8 @@ class DataImport(TimeStampedModel):
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     removed = models.PositiveIntegerField(_("removed"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    #: A dry run's preview, record by record (ledger.imports.changes).
+    changes = models.JSONField(_("changes"), default=list, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),

@@ -48,8 +48,10 @@ CASES = {
         + row("KF-9-99", description="Op\udcb3ata").encode("utf-8", "surrogateescape"),
         None,
         [
-            "{f}:32:11: description: bytes that are not valid UTF-8 (save the file "
-            "as UTF-8 or Windows-1250)"
+            "{f}:32:11: description: bytes that are not valid UTF-8, although the "
+            "file began as UTF-8 or plain ASCII; if the file was saved as "
+            "Windows-1250, choose that encoding (--encoding cp1250), or save the "
+            "whole file as UTF-8"
         ],
     ),
     "missing column": (

@@ -213,7 +213,7 @@ def test_required_value_missing_and_every_error_is_listed():
     rows, log, _info = read(data)
     assert rows == []
     assert messages(log) == [
-        "ledger.csv:2:2: a value is required",
+        "ledger.csv:2:2: unit: a value is required",
         "ledger.csv:2:4: amount: 'x' is not a number",
         "ledger.csv:3:3: booked_on: 'bad' is not a date (use YYYY-MM-DD or DD.MM.YYYY)",
     ]
@@ -235,8 +235,10 @@ def test_broken_utf8_bytes_are_reported_at_their_cell():
     assert info.encoding == "utf-8"
     assert len(rows) == 400
     assert messages(log) == [
-        "ledger.csv:402:5: description: bytes that are not valid UTF-8 "
-        "(save the file as UTF-8 or Windows-1250)"
+        "ledger.csv:402:5: description: bytes that are not valid UTF-8, although "
+        "the file began as UTF-8 or plain ASCII; if the file was saved as "
+        "Windows-1250, choose that encoding (--encoding cp1250), or save the "
+        "whole file as UTF-8"
     ]
 
 

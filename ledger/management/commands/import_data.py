@@ -10,7 +10,9 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
+from ledger.imports.parsing import UnknownEncoding, normalise_encoding
 from ledger.imports.services import Period, data_import_run
 from ledger.imports.specs import KINDS
 
@@ -58,7 +60,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"{path}: no such file", returncode=USAGE)
+            raise CommandError(
+                _("%(path)s: no such file") % {"path": path}, returncode=USAGE
+            )
+        if options["encoding"]:
+            try:
+                normalise_encoding(options["encoding"])
+            except UnknownEncoding as exc:
+                raise CommandError(f"--encoding: {exc}", returncode=USAGE) from None
         replace = None
         if options["replace_period"]:
             try:
@@ -69,8 +78,9 @@ class Command(BaseCommand):
                 ) from None
             if KINDS[options["kind"]].replace is None:
                 raise CommandError(
-                    f"--replace-period: {options['kind']} files do not replace a "
-                    "period",
+                    "--replace-period: "
+                    + _("%(kind)s files do not replace a period")
+                    % {"kind": options["kind"]},
                     returncode=USAGE,
                 )
         user = None
@@ -78,7 +88,8 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(
-                    f"--user: no user {options['user']!r}", returncode=USAGE
+                    "--user: " + _("no user %(name)r") % {"name": options["user"]},
+                    returncode=USAGE,
                 )
 
         result = data_import_run(
@@ -98,26 +109,67 @@ class Command(BaseCommand):
             self.stderr.write(str(problem))
         if result.error_count > len(result.errors):
             more = result.error_count - len(result.errors)
-            self.stderr.write(f"{result.file_name}: … and {more} more errors")
+            self.stderr.write(
+                f"{result.file_name}: "
+                + _("… and %(count)d more errors") % {"count": more}
+            )
         for problem in result.warnings:
-            self.stderr.write(f"warning: {problem}", style_func=self.style.WARNING)
+            self.stderr.write(
+                _("warning: %(problem)s") % {"problem": problem},
+                style_func=self.style.WARNING,
+            )
         if not result.ok:
             raise CommandError(
-                f"import rejected: {result.error_count} errors in {result.file_name}; "
-                f"nothing was changed (import #{result.data_import_id})",
+                _(
+                    "import rejected: %(count)d errors in %(file)s; nothing was "
+                    "changed (import #%(id)s)"
+                )
+                % {
+                    "count": result.error_count,
+                    "file": result.file_name,
+                    "id": result.data_import_id,
+                },
                 returncode=REJECTED,
             )
         if result.already_imported is not None:
-            self.stdout.write("already imported: nothing to do")
+            self.stdout.write(_("already imported: nothing to do"))
         elif result.dry_run:
-            self.stdout.write("dry run: every change above was rolled back")
+            for change in result.changes:
+                self.stdout.write(self._change_line(result.file_name, change))
+            self.stdout.write(_("dry run: every change above was rolled back"))
         if result.replace is not None and not result.already_imported:
-            self.stdout.write(f"replaced period: {result.replace}")
+            self.stdout.write(
+                _("replaced period: %(range)s") % {"range": result.replace}
+            )
         self.stdout.write(
-            f"{result.kind} {result.file_name}: {result.rows} rows, "
-            f"import #{result.data_import_id or '-'}"
+            _("%(kind)s %(file)s: %(rows)d rows, import #%(id)s")
+            % {
+                "kind": result.kind,
+                "file": result.file_name,
+                "rows": result.rows,
+                "id": result.data_import_id or "-",
+            }
         )
         self.stdout.write(result.summary)
+
+    @staticmethod
+    def _change_line(file_name: str, change: dict) -> str:
+        """One record of a dry run: ``file:line: key: changed: field: a -> b``."""
+        where = f"{file_name}:{change['line']}" if change["line"] else file_name
+        action = {
+            "added": _("added"),
+            "changed": _("changed"),
+            "removed": _("removed"),
+        }[change["action"]]
+        text = f"{where}: {change['key']}: {action}"
+        if change["fields"]:
+            text += ": " + "; ".join(
+                f"{name}: {old or '-'} -> {new or '-'}"
+                for name, old, new in change["fields"]
+            )
+        if change["staff_changed_at"]:
+            text += " " + _("(changed in the portal after the last import)")
+        return text
 
     # A line that rewrites itself on a terminal; nothing when output is a file.
     def _progress_printer(self):

@@ -860,9 +860,7 @@ class Table:
         for pos, cell in enumerate(cells):
             if not isinstance(cell, str):
                 continue
-            if "\ufffd" in cell:
-                message = self._undecodable_message(pos)
-            elif cp1250 and MOJIBAKE.search(cell):
+            if cp1250 and MOJIBAKE.search(cell):
                 message = _(
                     "%(column)s: %(value)s is UTF-8 text in a Windows-1250 file "
                     "(it reads %(utf8)s in UTF-8): the file mixes two encodings; "
@@ -872,6 +870,8 @@ class Table:
                     "value": repr(_clip(cell.strip())),
                     "utf8": repr(_clip(_as_utf8(cell.strip()))),
                 }
+            elif "\ufffd" in cell:
+                message = self._undecodable_message(pos)
             else:
                 continue
             name = self.info.header[pos]
@@ -959,7 +959,7 @@ def _filled(cell: Any) -> bool:
 def _as_utf8(text: str) -> str:
     """What UTF-8 text read as Windows-1250 says, for the error message."""
     try:
-        return text.encode(CP1250).decode(UTF8, errors="replace")
+        return text.encode(CP1250, errors="replace").decode(UTF8, errors="replace")
     except UnicodeEncodeError:
         return text
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from ledger.formatting import format_date
 from ledger.models import DataImport
+from ledger.queries.balances import LAST_IMPORT_CACHE
 from ledger.signals import import_finished
 
 from . import liveness, specs
@@ -617,6 +618,8 @@ def _committed(data_import, result, started) -> None:
     )
     data_import.finished_at = finished
     data_import.duration = duration
+    # "Data as of" is this end now (an update sends no post_save).
+    LAST_IMPORT_CACHE.bump()
 
 
 def _stage(spec, table, writer, log, recorder, replace):

@@ -178,3 +178,41 @@ def test_only_accountants_may_import(client, django_user_model):
 def test_anonymous_is_sent_to_the_login(client):
     response = client.get(UPLOAD)
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_dry_run_page_shows_each_change_and_warns_of_an_undone_decision(
+    staff_client, structure, django_user_model
+):
+    from django.utils import translation
+
+    from ledger.models import Party
+    from members.area.services import (
+        contact_change_request_create,
+        contact_change_request_decide,
+    )
+
+    resident = django_user_model.objects.create_user("mieszkaniec", password="x")
+    party = Party.objects.get(number="200101")
+    change = contact_change_request_create(
+        party=party, user=resident, phone="699 000 111"
+    )
+    contact_change_request_decide(
+        change=change, staff_user=staff_client.user, confirm=True
+    )
+    content = (SAMPLES / "parties.csv").read_text(encoding="utf-8")
+    content = content.replace("Jan Nowak", "Jan Nowak-Kos")
+    earlier = existing()
+
+    with translation.override("pl"):
+        response = upload(staff_client, "kontrahenci.csv", content.encode(), "parties")
+        page = staff_client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="pl")
+    html = page.content.decode()
+
+    dry_run = new_imports(earlier).get()
+    assert dry_run.status == DataImport.Status.DRY_RUN
+    assert "Co import by zmienił" in html
+    assert "<strong>phone</strong>: 699 000 111 → 600 100 200" in html
+    assert "<strong>name</strong>: Jan Nowak → Jan Nowak-Kos" in html
+    assert html.count('class="import-change-undoes"') == 1  # 200101 only
+    assert "plik cofnąłby tę zmianę" in html
+    assert "<th>Usunięte</th>" in html and "Zdemontowany" not in html

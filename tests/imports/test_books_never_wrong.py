@@ -15,6 +15,7 @@ import pytest
 
 from ledger.imports.services import data_import_run
 from ledger.models import DataImport, LedgerEntry, Membership, Meter, Party, Unit
+from ledger.queries.balances import last_import_at
 
 from .conftest import SAMPLES, fingerprint, run
 
@@ -478,13 +479,18 @@ def test_the_recorded_end_of_a_run_comes_after_its_commit(tmp_path):
             seen.setdefault("in_atomic", []).append(connection.in_atomic_block)
         return execute(sql, params, many, context)
 
+    def member_page_during_the_run(*_progress):
+        last_import_at()  # a member page caches "data as of" (none yet)
+
     with connection.execute_wrapper(watch):
-        result = run("estates", path)
+        result = run("estates", path, progress=member_page_during_the_run)
 
     record = DataImport.objects.get(pk=result.data_import_id)
     # Two stamps: the outcome inside the transaction, the end after the commit.
     assert seen["in_atomic"] == [True, False]
     assert record.finished_at > record.started_at
+    # ... and "data as of" on the member pages is that end, at once.
+    assert last_import_at() == record.finished_at
 
 
 # -- export_data: formula-like keys are escaped and read back -------------------------

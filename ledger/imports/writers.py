@@ -21,13 +21,14 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from ledger.csv_writer import number_cell
 
-from .parsing import Email, Key, ProblemLog, Text
+from .parsing import Email, Key, Number, ProblemLog, Text
 from .specs import FieldSpec, KindSpec, Ref, RowErrors
 
 #: How many records a dry run's preview lists (all are counted).
@@ -285,10 +286,15 @@ def _formatter(spec: KindSpec, field: FieldSpec):
     """How a preview shows a field's value: as the export writes it, but text
     as it is (no formula escaping on a screen)."""
     if field.columns:  # the ledger's amount, from debit and credit
-        return number_cell
-    if field.name not in spec.column_names:
+        vtype = spec.column(field.columns[0]).type
+    elif field.name in spec.column_names:
+        vtype = spec.column(field.name).type
+    else:
         return None
-    vtype = spec.column(field.name).type
     if isinstance(vtype, Text | Key | Email):
         return None
+    if isinstance(vtype, Number):
+        # Every decimal place the column keeps, whichever path parsed it.
+        quantum = Decimal(1).scaleb(-vtype.decimal_places)
+        return lambda value: number_cell(Decimal(value).quantize(quantum))
     return vtype.format

@@ -575,3 +575,31 @@ def test_the_dry_run_lists_added_and_removed_records(books, write_file):
     assert "k.csv:2: KF-2026-NEW1: added" in out
     assert "k.csv: KF-2026-000101: removed" in out
     assert LedgerEntry.objects.filter(external_id="KF-2026-000101").exists()
+
+
+def test_the_dry_run_shows_references_by_key_and_a_decision_on_a_fixed_field(
+    books, write_file
+):
+    from ledger.models import MeterReading
+
+    # The office rejected an imported reading after the last readings import.
+    reading = MeterReading.objects.get(external_id="ODC-0101-ZW2-2506")
+    reading.status = MeterReading.Status.REJECTED
+    reading.save()
+    content = (SAMPLES / "readings.csv").read_text(encoding="utf-8")
+    content = content.replace(
+        "ODC-0101-ZW1-2021;WOD-0101-ZW-1;2021-03-14;312,418",
+        "ODC-0101-ZW1-2021;WOD-0101-CW-1;2021-03-14;312,5",
+    )
+    path = write_file("k.csv", content)
+
+    code, out, err = import_data("readings", path, "--dry-run")
+
+    assert code == 0, err
+    changes = [line for line in out.splitlines() if line.startswith("k.csv:")]
+    assert changes == [
+        "k.csv:2: ODC-0101-ZW1-2021: changed: meter: WOD-0101-ZW-1 -> "
+        "WOD-0101-CW-1; value: 312,418 -> 312,500",
+        "k.csv:3: ODC-0101-ZW2-2506: changed: status: rejected -> accepted "
+        "(changed in the portal after the last import)",
+    ]

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from ledger.imports.exporting import data_export
 from ledger.imports.services import Period
@@ -33,14 +34,21 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"--period: {exc}", returncode=2) from None
             if KINDS[kind].replace is None:
-                raise CommandError(f"--period: {kind} has no period", returncode=2)
+                raise CommandError(
+                    "--period: "
+                    + _("%(kind)s files do not replace a period") % {"kind": kind},
+                    returncode=2,
+                )
         encoding = "utf-8-sig" if bom else "utf-8"
         if output:
             with Path(output).open("w", encoding=encoding, newline="") as stream:
                 count = data_export(
                     kind=kind, stream=stream, source=source, period=range_
                 )
-            self.stderr.write(f"{count} rows written to {output}")
+            self.stderr.write(
+                _("%(count)d rows written to %(file)s")
+                % {"count": count, "file": output}
+            )
         else:
             stream = self.stdout._out if hasattr(self.stdout, "_out") else sys.stdout
             if bom:

@@ -613,9 +613,13 @@ def _committed(data_import, result, started) -> None:
     result.seconds = time.monotonic() - started
     finished = timezone.now()
     duration = dt.timedelta(seconds=result.seconds)
-    DataImport.objects.filter(pk=data_import.pk).update(
-        finished_at=finished, duration=duration
-    )
+    try:
+        DataImport.objects.filter(pk=data_import.pk).update(
+            finished_at=finished, duration=duration
+        )
+    except DatabaseError:  # committed and recorded; only the end is early
+        logger.warning("could not stamp the end of import #%s", data_import.pk)
+        return
     data_import.finished_at = finished
     data_import.duration = duration
     # "Data as of" is this end now (an update sends no post_save).

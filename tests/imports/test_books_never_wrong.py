@@ -124,7 +124,7 @@ def test_the_same_run_again_is_already_imported_but_another_encoding_is_not(
     assert code == 0 and "already imported" not in out
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_same_file_imported_twice_at_once_is_already_imported(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("two imports at once need PostgreSQL's concurrent sessions")
@@ -467,7 +467,7 @@ def test_a_queued_run_no_worker_started_stops_refreshing(staff_client, settings)
     assert 'http-equiv="refresh"' not in page
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_recorded_end_of_a_run_comes_after_its_commit(tmp_path):
     path = tmp_path / "estates.csv"
     path.write_bytes((SAMPLES / "estates.csv").read_bytes())

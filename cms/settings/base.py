@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Database outage -> Polish 503 page; failed upload write -> "nothing saved".
     "cms.middleware.ServiceErrorMiddleware",
+    # Anonymous public pages from the cache, before sessions, CSRF and auth.
+    "cms.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.PolishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,6 +151,10 @@ else:
 # Part of every cache key (ledger.caching): a deploy starts with a clean cache.
 # Empty: a hash of the installed code, templates and catalogues stands for it.
 IOK_RELEASE = os.environ.get("IOK_RELEASE", "")
+# Anonymous public pages are served from the cache (cms.middleware,
+# PublicPageCacheMiddleware, renewed at once when an editor publishes); a front
+# proxy may keep them this many seconds (Cache-Control max-age and s-maxage).
+IOK_PUBLIC_CACHE_MAX_AGE = int(os.environ.get("IOK_PUBLIC_CACHE_MAX_AGE", "60"))
 
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"

@@ -147,7 +147,14 @@ if os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Django's default of 300 entries is too few for the public pages (per
+    # language), notice lists, office-staff answers and residents' QR codes.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        }
+    }
 # Part of every cache key (ledger.caching): a deploy starts with a clean cache.
 # Empty: a hash of the installed code, templates and catalogues stands for it.
 IOK_RELEASE = os.environ.get("IOK_RELEASE", "")

@@ -76,7 +76,9 @@ class ServiceErrorMiddleware:
 #: ``cms.signals`` on every change an editor can make to what a public page
 #: shows: a page published, unpublished, moved, saved or deleted; site settings,
 #: snippets, documents, images, collections, redirects, sites, page privacy.
-PUBLIC_PAGES = namespace("public-pages", timeout=300)
+#: Its version is seen by every worker at once even without Redis
+#: (``every_process``): an editor's publication reaches every visitor at once.
+PUBLIC_PAGES = namespace("public-pages", timeout=300, every_process=True)
 
 #: Paths never served from nor stored in the public cache (member area, admin,
 #: files whose access depends on who asks, login, language switch, health).

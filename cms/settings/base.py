@@ -162,6 +162,10 @@ IOK_RELEASE = os.environ.get("IOK_RELEASE", "")
 # PublicPageCacheMiddleware, renewed at once when an editor publishes); a front
 # proxy may keep them this many seconds (Cache-Control max-age and s-maxage).
 IOK_PUBLIC_CACHE_MAX_AGE = int(os.environ.get("IOK_PUBLIC_CACHE_MAX_AGE", "60"))
+# Without REDIS_URL, the public page cache's version is a file every process of
+# the machine reads (ledger.caching, every_process): its folder. Empty: one
+# in the temporary directory, named after this checkout and database.
+IOK_CACHE_VERSION_DIR = os.environ.get("IOK_CACHE_VERSION_DIR", "")
 
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"

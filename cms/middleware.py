@@ -180,6 +180,7 @@ class PublicPageCacheMiddleware:
             response = HttpResponse(content)
             for name, value in headers:
                 response[name] = value
+            response["Content-Length"] = str(len(content))
             response["X-IOK-Cache"] = "hit"
             return response
         response = self.get_response(request)

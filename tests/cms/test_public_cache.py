@@ -32,6 +32,7 @@ def test_second_anonymous_visit_is_served_from_the_cache_without_a_query(
     assert second["X-IOK-Cache"] == "hit"
     assert len(queries) == 0
     assert second.content == first.content
+    assert second["Content-Length"] == str(len(first.content))
     # What a front proxy may keep: public, short, separately per cookie.
     for response in (first, second):
         cache_control = response["Cache-Control"]

@@ -1,25 +1,34 @@
-"""Benchmark: member pages served by gunicorn, against a database-free page.
+"""Benchmark: the public and member pages served by gunicorn, driven by wrk,
+against a database-free page measured in the same run.
 
 Serves the app with gunicorn in the production configuration plus the
 benchmark routes (``cms.settings.bench``; environment set here, static files
 collected to a temporary folder) over PostgreSQL filled by
 ``seed_demo --units 10000 --years 10`` in a dedicated database (reused when it
 is already seeded), logs many residents in by creating their sessions
-directly, and loads with a small threaded HTTP client on 127.0.0.1:
+directly, and loads each page with ``wrk`` (C, event-driven: the load
+generator is never the bottleneck, unlike a Python client) on 127.0.0.1:
 
 * the baseline: a 50-row table template rendered without the database
   (routed only by the bench settings' URLs, cms.bench_urls);
-* the dashboard (/iok/) of a random resident;
-* the ledger page of a random resident's unit (/iok/kartoteka/<id>/).
+* anonymous public pages: home ``/``, notices ``/ogloszenia/``, rules
+  ``/zasady-iok/`` (served from the public page cache after the first hit);
+* a random resident's dashboard ``/iok/``, ledger ``/iok/kartoteka/<id>/``,
+  meters ``/iok/liczniki/``, payments ``/iok/platnosci/`` and loans
+  ``/iok/kredyty/`` (a Lua script picks the resident and sends the session
+  cookie on every request).
 
-It prints requests/second and p50/p99 latency for each, in the same run, and
-the member pages' throughput as a share of the baseline (goal: at least 25%).
+Pages are measured in rounds, interleaved with the baseline, so that other
+load on the machine hits them alike. It prints requests/second, p50 and p99
+latency, the share of the baseline (median over the rounds of page/baseline in
+the same round) and the machine's load average; goals: public pages >= 80%,
+member pages >= 25%, p99 < 4 x p50.
 
-    .venv/bin/python bench/member_pages.py
-    .venv/bin/python bench/member_pages.py --units 2000 --duration 10
+    flock /tmp/bench.lock .venv/bin/python bench/member_pages.py
+    .venv/bin/python bench/member_pages.py --units 500 --years 2 --duration 5
 
-Everything it needs is in requirements.txt (gunicorn, psycopg); it checks for
-them and for PostgreSQL before starting.
+Needs ``wrk`` (Debian: ``apt-get install wrk``) and, from requirements.txt,
+gunicorn and psycopg; it checks for them and for PostgreSQL before starting.
 """
 
 from __future__ import annotations
@@ -37,11 +46,12 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/iok_bench_area"
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/iok_bench"
 HOST = "127.0.0.1"
 
 
@@ -50,19 +60,24 @@ def parse_args():
     parser.add_argument("--units", type=int, default=10_000)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--database-url", default=DEFAULT_URL)
-    parser.add_argument("--port", type=int, default=8105)
+    parser.add_argument("--port", type=int, default=8180)
     parser.add_argument("--residents", type=int, default=300)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds each")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument(
+        "--concurrency", type=int, default=4, help="wrk's open connections"
+    )
+    parser.add_argument("--duration", type=int, default=8, help="seconds each")
     parser.add_argument(
         "--rounds",
         type=int,
-        default=3,
-        help="rounds of the three pages, interleaved so that other load on the "
+        default=2,
+        help="rounds of the pages, interleaved so that other load on the "
         "machine hits them alike; the medians are reported",
     )
-    parser.add_argument("--warmup", type=float, default=3.0, help="seconds each")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds each")
+    parser.add_argument(
+        "--only", default="", help="comma-separated page labels to measure (debug)"
+    )
     parser.add_argument("--reseed", action="store_true", help="seed even if seeded")
     return parser.parse_args()
 
@@ -70,6 +85,8 @@ def parse_args():
 def check_requirements(url: str) -> None:
     """gunicorn and psycopg from requirements.txt, and a reachable PostgreSQL."""
     gunicorn = PYTHON.parent / "gunicorn"
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: `apt-get install wrk` (Debian) and run again")
     try:
         import psycopg
     except ImportError:
@@ -227,92 +244,146 @@ def wait_for(port: int, seconds: float = 60) -> None:
     raise RuntimeError("gunicorn did not answer /healthz")
 
 
-def load(port, paths, *, cookie_name, duration, warmup, concurrency, check):
-    """Request ``paths()`` (path, session key) from ``concurrency`` threads with
-    keep-alive connections for ``warmup`` + ``duration`` seconds; latencies of
-    the measured part only. Bounded in time; stops by itself."""
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    start = time.monotonic()
-    measure_from = start + warmup
-    stop_at = measure_from + duration
+# wrk's script: every request picks one (path, cookie) of ITEMS at random;
+# anything but a 200 (a redirect to the login page, an error) is counted; at
+# the end one JSON line with the figures.
+LUA = r"""
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+function init(args)
+  math.randomseed(id * 7919)
+  bad = 0
+end
+request = function()
+  local item = ITEMS[math.random(#ITEMS)]
+  if item[2] == "" then
+    return wrk.format("GET", item[1], {Host = "127.0.0.1"})
+  end
+  return wrk.format("GET", item[1], {Host = "127.0.0.1", Cookie = item[2]})
+end
+response = function(status, headers, body)
+  if status ~= 200 then bad = bad + 1 end
+end
+done = function(summary, latency, requests)
+  local bad_total = 0
+  for _, thread in ipairs(threads) do bad_total = bad_total + thread:get("bad") end
+  local e = summary.errors
+  io.write(string.format(
+    "WRK-JSON {\"requests\": %d, \"duration_us\": %d, \"not_200\": %d, " ..
+    "\"socket_errors\": %d, \"p50_us\": %d, \"p90_us\": %d, \"p99_us\": %d}\n",
+    summary.requests, summary.duration, bad_total,
+    e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99)))
+end
+"""
 
-    def worker(seed):
-        rng = random.Random(seed)
-        connection = http.client.HTTPConnection(HOST, port, timeout=30)
-        mine, failed = [], 0
-        while True:
-            now = time.monotonic()
-            if now >= stop_at:
-                break
-            path, session = paths(rng)
-            headers = {"Host": HOST}
-            if session:
-                headers["Cookie"] = f"{cookie_name}={session}"
-            began = time.perf_counter()
-            try:
-                connection.request("GET", path, headers=headers)
-                response = connection.getresponse()
-                body = response.read()
-                ok = response.status == 200 and check(body)
-            except (OSError, http.client.HTTPException):
-                ok = False
-                connection.close()
-                connection = http.client.HTTPConnection(HOST, port, timeout=30)
-            elapsed = time.perf_counter() - began
-            if now >= measure_from:
-                if ok:
-                    mine.append(elapsed)
-                else:
-                    failed += 1
-        connection.close()
-        with lock:
-            latencies.extend(mine)
-            errors[0] += failed
 
-    threads = [
-        threading.Thread(target=worker, args=(index,)) for index in range(concurrency)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    latencies.sort()
+@dataclass
+class Page:
+    label: str
+    items: list[tuple[str, str]]  # (path, Cookie header or "")
+    marker: str
+    kind: str  # "baseline", "public" or "member"
 
-    def percentile(p):
-        if not latencies:
-            return float("nan")
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
+def lua_script(folder: Path, page: Page) -> Path:
+    def quote(text: str) -> str:
+        return json.dumps(text)  # a JSON string is a valid Lua string here
+
+    rows = ",\n".join(
+        f"  {{{quote(path)}, {quote(cookie)}}}" for path, cookie in page.items
+    )
+    script = folder / (page.label.split()[0].strip("/") or "home")
+    script = script.with_suffix(".lua")
+    script.write_text("ITEMS = {\n" + rows + "\n}\n" + LUA)
+    return script
+
+
+def run_wrk(port: int, script: Path, *, seconds: int, connections: int) -> dict:
+    """One wrk run (one thread, ``connections`` connections); its figures."""
+    completed = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://{HOST}:{port}/",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(
+        line for line in completed.stdout.splitlines() if line.startswith("WRK-JSON ")
+    )
+    figures = json.loads(line.removeprefix("WRK-JSON "))
+    duration = figures["duration_us"] / 1e6
+    ok = figures["requests"] - figures["not_200"]
     return {
-        "requests": len(latencies),
-        "errors": errors[0],
-        "rps": len(latencies) / duration,
-        "p50_ms": statistics.median(latencies) * 1000 if latencies else float("nan"),
-        "p99_ms": percentile(0.99),
+        "requests": figures["requests"],
+        "errors": figures["not_200"] + figures["socket_errors"],
+        "rps": ok / duration if duration else 0.0,
+        "p50_ms": figures["p50_us"] / 1000,
+        "p90_ms": figures["p90_us"] / 1000,
+        "p99_ms": figures["p99_us"] / 1000,
     }
 
 
-def warm_up(port, sessions, *, cookie_name) -> None:
-    """Request each resident's dashboard and ledger page once, on 4 threads."""
-    pending = list(sessions)
+def check_page(port: int, page: Page) -> None:
+    """Each page answers 200 with its marker before it is measured (so a
+    broken session or a missing page is not measured as a fast error)."""
+    path, cookie = page.items[0]
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    headers = {"Host": HOST}
+    if cookie:
+        headers["Cookie"] = cookie
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    connection.close()
+    if response.status != 200 or page.marker not in body:
+        sys.exit(
+            f"{page.label}: {path} answered {response.status} without "
+            f"{page.marker!r}: not measuring it"
+        )
+
+
+def warm_up(port: int, sessions, cookie_name: str) -> float:
+    """Steady state before measuring: every resident's ledger page once and
+    payments page twice (4 client threads), so their ledgers are in
+    PostgreSQL's memory and their transfer QR codes drawn (cached per gunicorn
+    worker: twice, so both workers are likely to hold them), as on a server
+    that has been running. Returns the seconds it took."""
+    started = time.perf_counter()
+    pending = [
+        (key, path)
+        for key, unit_id in sessions
+        for path in (f"/iok/kartoteka/{unit_id}/", "/iok/platnosci/", "/iok/platnosci/")
+    ]
     lock = threading.Lock()
 
     def worker():
-        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        connection = http.client.HTTPConnection(HOST, port, timeout=60)
         while True:
             with lock:
                 if not pending:
                     break
-                session, unit_id = pending.pop()
-            for path in ("/iok/", f"/iok/kartoteka/{unit_id}/"):
-                connection.request(
-                    "GET",
-                    path,
-                    headers={"Host": HOST, "Cookie": f"{cookie_name}={session}"},
-                )
+                key, path = pending.pop()
+            headers = {"Host": HOST, "Cookie": f"{cookie_name}={key}"}
+            try:
+                connection.request("GET", path, headers=headers)
                 connection.getresponse().read()
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection(HOST, port, timeout=60)
         connection.close()
 
     threads = [threading.Thread(target=worker) for _index in range(4)]
@@ -320,15 +391,50 @@ def warm_up(port, sessions, *, cookie_name) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+    return time.perf_counter() - started
+
+
+def pages_to_measure(sessions, cookie_name: str) -> list[Page]:
+    def member(label, path_of, marker):
+        return Page(
+            label,
+            [(path_of(unit_id), f"{cookie_name}={key}") for key, unit_id in sessions],
+            marker,
+            "member",
+        )
+
+    return [
+        Page(
+            "baseline (50-row table, no database)",
+            [("/iok/bench/baseline/", "")],
+            "<table",
+            "baseline",
+        ),
+        Page("home /", [("/", "")], "</html>", "public"),
+        Page("notices /ogloszenia/", [("/ogloszenia/", "")], "</html>", "public"),
+        Page("rules /zasady-iok/", [("/zasady-iok/", "")], "</html>", "public"),
+        member("dashboard /iok/", lambda unit: "/iok/", "Saldo na dziś"),
+        member(
+            "ledger /iok/kartoteka/<id>/",
+            lambda unit: f"/iok/kartoteka/{unit}/",
+            "Zestawienie operacji",
+        ),
+        member("meters /iok/liczniki/", lambda unit: "/iok/liczniki/", "</html>"),
+        member("payments /iok/platnosci/", lambda unit: "/iok/platnosci/", "</html>"),
+        member("loans /iok/kredyty/", lambda unit: "/iok/kredyty/", "</html>"),
+    ]
 
 
 def main() -> None:
     args = parse_args()
     check_requirements(args.database_url)
     ensure_database(args.database_url)
-    static_root = tempfile.mkdtemp(prefix="iok-bench-static-")
+    folder = Path(tempfile.mkdtemp(prefix="iok-bench-"))
+    static_root = str(folder / "static")
     secret = secrets.token_urlsafe(50)
     env = server_environment(args, static_root, secret)
+    env["MEDIA_ROOT"] = str(folder / "media")
+    env["IOK_PRIVATE_MEDIA_ROOT"] = str(folder / "private")
     setup_django(env)
 
     import logging
@@ -340,13 +446,19 @@ def main() -> None:
     seed_if_needed(args)
     call_command("collectstatic", "--noinput", verbosity=0)
     sessions = resident_sessions(args.residents)
+    pages = pages_to_measure(sessions, settings.SESSION_COOKIE_NAME)
+    if args.only:
+        wanted = {word.strip() for word in args.only.split(",")}
+        pages = [
+            p for p in pages if p.kind == "baseline" or p.label.split()[0] in wanted
+        ]
+    scripts = {page.label: lua_script(folder, page) for page in pages}
     print(
-        f"{len(sessions)} residents logged in; gunicorn {args.workers} workers; "
-        f"{args.concurrency} client threads; {args.duration:.0f} s per page"
+        f"{len(sessions)} residents logged in; gunicorn {args.workers} sync workers; "
+        f"wrk 1 thread, {args.concurrency} connections; {args.warmup} s warm-up + "
+        f"{args.duration} s per page; {args.rounds} rounds"
     )
-    load_before = os.getloadavg()
-    cookie_name = settings.SESSION_COOKIE_NAME
-    log = open(Path(static_root) / "gunicorn.log", "w")  # noqa: SIM115
+    log = open(folder / "gunicorn.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
         [
             str(PYTHON.parent / "gunicorn"),
@@ -359,52 +471,35 @@ def main() -> None:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    results = {}
-
-    def ledger_path(rng):
-        session, unit_id = rng.choice(sessions)
-        return f"/iok/kartoteka/{unit_id}/", session
-
+    results: dict[str, list[dict]] = {}
+    load_before = os.getloadavg()
     try:
         wait_for(args.port)
-        targets = {
-            "baseline (50-row table, no database)": (
-                lambda rng: ("/iok/bench/baseline/", None),
-                lambda body: b"<table>" in body,
-            ),
-            "dashboard /iok/": (
-                lambda rng: ("/iok/", rng.choice(sessions)[0]),
-                lambda body: "Saldo na dziś".encode() in body,
-            ),
-            "ledger /iok/kartoteka/<id>/": (
-                ledger_path,
-                lambda body: b"Zestawienie operacji" in body,
-            ),
-        }
-        # Steady state: every resident's pages once before measuring, so the
-        # first round does not pay for reading their ledgers from disk into
-        # PostgreSQL's cache while the later ones do not.
-        started = time.perf_counter()
-        warm_up(args.port, sessions, cookie_name=cookie_name)
-        print(
-            f"  warmed up: each resident's dashboard and ledger page once "
-            f"({time.perf_counter() - started:.1f} s)",
-            flush=True,
-        )
+        for page in pages:
+            check_page(args.port, page)
+        seconds = warm_up(args.port, sessions, settings.SESSION_COOKIE_NAME)
+        print(f"  warmed up: each resident's pages ({seconds:.0f} s)", flush=True)
         for round_number in range(args.rounds):
-            for label, (paths, check) in targets.items():
-                figures = load(
+            for page in pages:
+                script = scripts[page.label]
+                if args.warmup:
+                    run_wrk(
+                        args.port,
+                        script,
+                        seconds=args.warmup,
+                        connections=args.concurrency,
+                    )
+                figures = run_wrk(
                     args.port,
-                    paths,
-                    cookie_name=cookie_name,
-                    duration=args.duration,
-                    warmup=args.warmup,
-                    concurrency=args.concurrency,
-                    check=check,
+                    script,
+                    seconds=args.duration,
+                    connections=args.concurrency,
                 )
-                results.setdefault(label, []).append(figures)
+                results.setdefault(page.label, []).append(figures)
                 print(
-                    f"  round {round_number + 1}: {label}: {figures['rps']:.1f} req/s",
+                    f"  round {round_number + 1}: {page.label}: "
+                    f"{figures['rps']:.1f} req/s, p50 {figures['p50_ms']:.1f} ms, "
+                    f"p99 {figures['p99_ms']:.1f} ms",
                     flush=True,
                 )
     finally:
@@ -414,9 +509,9 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+    load_after = os.getloadavg()
 
-    labels = list(results)
-    baseline_label = labels[0]
+    baseline_label = pages[0].label
 
     def median(label, key):
         return statistics.median(figures[key] for figures in results[label])
@@ -429,30 +524,46 @@ def main() -> None:
             for page, base in zip(results[label], results[baseline_label], strict=True)
         )
 
+    goals = {"baseline": None, "public": 80, "member": 25}
     print()
     print(
-        f"{'page':<40}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'errors':>8}{'vs baseline':>13}"
+        f"| {'page':<38} | {'req/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} "
+        f"| {'p99/p50':>7} | {'errors':>6} | {'share':>6} | goal    |"
     )
-    for label in labels:
+    print(
+        f"| {'-' * 38} | {'-' * 7}:| {'-' * 7}:| {'-' * 7}:| {'-' * 7}:| "
+        f"{'-' * 6}:| {'-' * 6}:| ------- |"
+    )
+    missed = []
+    for page in pages:
+        label = page.label
         errors = sum(figures["errors"] for figures in results[label])
+        p50, p99 = median(label, "p50_ms"), median(label, "p99_ms")
+        ratio = p99 / p50 if p50 else float("nan")
+        goal = goals[page.kind]
+        met = (goal is None or share(label) >= goal) and ratio < 4 and not errors
+        if not met:
+            missed.append(label)
+        verdict = f">={goal}%" if goal is not None else "-"
+        verdict += "" if met else " NO"
         print(
-            f"{label:<40}{median(label, 'rps'):>9.1f}{median(label, 'p50_ms'):>9.1f}"
-            f"{median(label, 'p99_ms'):>9.1f}{errors:>8}{share(label):>12.0f}%"
+            f"| {label:<38} | {median(label, 'rps'):>7.1f} | {p50:>7.1f} | {p99:>7.1f} "
+            f"| {ratio:>7.1f} | {errors:>6} | {share(label):>5.0f}% "
+            f"| {verdict:<7} |"
         )
-    load_after = os.getloadavg()
     print(
         "\nmachine load average (1/5/15 min) before: "
         + "/".join(f"{value:.2f}" for value in load_before)
         + ", after: "
         + "/".join(f"{value:.2f}" for value in load_after)
         + f" on {os.cpu_count()} cores (other work on the machine lowers the "
-        "database-bound pages more than the baseline: compare runs on a quiet machine)"
+        "database-bound pages more than the baseline: compare shares, and runs "
+        "on a quiet machine)"
     )
-    goal = min(share(label) for label in labels[1:])
     print(
-        f"\nslowest member page: {goal:.0f}% of the baseline's throughput "
-        "(median of the rounds; goal: at least 25%)"
+        "goals: public pages >= 80% of the baseline, member pages >= 25%, "
+        "p99 < 4 x p50, no errors; "
+        + ("all met" if not missed else "missed: " + ", ".join(missed))
     )
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
@@ -461,13 +572,13 @@ def main() -> None:
             {
                 "args": vars(args),
                 "results": results,
-                "share_percent": goal,
+                "shares_percent": {page.label: share(page.label) for page in pages},
                 "load_average": {"before": load_before, "after": load_after},
             },
             indent=2,
         )
     )
-    shutil.rmtree(static_root, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@
 page privacy and settings (``ledger.caching`` namespaces ``site-links`` and
 ``notices``)."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from wagtail.documents import get_document_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.middleware import bump_public_pages
 from cms.queries import NOTICES_CACHE
 from cms.site_links import clear_site_links_cache
 
@@ -61,3 +62,11 @@ def connect() -> None:
     post_page_move.connect(NOTICES_CACHE.bump, dispatch_uid="cms-notices-move")
     post_save.connect(_on_model_change, dispatch_uid="cms-links-save")
     post_delete.connect(_on_model_change, dispatch_uid="cms-links-delete")
+    # The public page cache (cms.middleware): any change to content, settings,
+    # snippets, files, redirects or page privacy; publishing and moving.
+    page_published.connect(bump_public_pages, dispatch_uid="cms-pages-publish")
+    page_unpublished.connect(bump_public_pages, dispatch_uid="cms-pages-unpub")
+    post_page_move.connect(bump_public_pages, dispatch_uid="cms-pages-move")
+    post_save.connect(bump_public_pages, dispatch_uid="cms-pages-save")
+    post_delete.connect(bump_public_pages, dispatch_uid="cms-pages-delete")
+    m2m_changed.connect(bump_public_pages, dispatch_uid="cms-pages-m2m")

@@ -7,3 +7,10 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
 
 application = get_wsgi_application()
+
+# The cache keys' deploy version hashes the code, templates and catalogues
+# (about 1 MB): computed here, once, in gunicorn's master when it preloads the
+# app, so no worker (nor a worker recycled under load) pays for it on a request.
+from ledger.caching import deploy_version  # noqa: E402
+
+deploy_version()

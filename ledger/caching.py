@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -34,6 +36,8 @@ from django.conf import settings
 from django.core.cache import cache
 
 PREFIX = "iok"
+
+logger = logging.getLogger(__name__)
 
 # Stored in place of ``None`` so that "nothing" is cached too.
 _NONE = "__iok_none__"
@@ -68,9 +72,15 @@ def deploy_version() -> str:
 class Namespace:
     """A family of cached values that one kind of event makes stale."""
 
-    def __init__(self, name: str, *, timeout: int):
+    def __init__(self, name: str, *, timeout: int, every_process: bool = False):
         self.name = name
         self.timeout = timeout
+        # With a per-process cache (no REDIS_URL) a bump reaches only the
+        # process that made it, and the others follow within ``timeout``.
+        # ``every_process``: the version is then kept in a file that every
+        # process of the machine reads (``_file_version``), so a bump is seen
+        # by all workers at once (the public page cache).
+        self.every_process = every_process
         NAMESPACES[name] = self
 
     def _version_key(self) -> str:
@@ -81,9 +91,13 @@ class Namespace:
         memo = _request_memo()
         if memo is not None and key in memo:
             return memo[key]
-        # A fresh version starts from the clock, not from 1: after an eviction
-        # of the version it must not meet entries stored under an old one.
-        number = cache.get_or_set(key, time.time_ns() // 1000, None)
+        if self.every_process and not _cache_is_shared():
+            number = _file_version(key)
+        else:
+            # A fresh version starts from the clock, not from 1: after an
+            # eviction of the version it must not meet entries stored under an
+            # old one.
+            number = cache.get_or_set(key, time.time_ns() // 1000, None)
         if memo is not None:
             memo[key] = number
         return number
@@ -144,11 +158,14 @@ class Namespace:
         """Start a new version: every key of the namespace changes at once.
         Takes any arguments, so it can be connected as a signal receiver."""
         key = self._version_key()
-        try:
-            cache.incr(key)
-        except ValueError:
-            # Not in the cache (evicted, or never read): a new clock value.
-            cache.set(key, time.time_ns() // 1000, None)
+        if self.every_process and not _cache_is_shared():
+            _file_bump(key)
+        else:
+            try:
+                cache.incr(key)
+            except ValueError:
+                # Not in the cache (evicted, or never read): a new clock value.
+                cache.set(key, time.time_ns() // 1000, None)
         memo = _request_memo()
         if memo is not None:
             memo.pop(key, None)
@@ -180,12 +197,85 @@ def end_request_memo(**kwargs: Any) -> None:
     _local.memo = None
 
 
-def namespace(name: str, *, timeout: int) -> Namespace:
+def namespace(name: str, *, timeout: int, every_process: bool = False) -> Namespace:
     """The namespace ``name`` (created on first use)."""
     existing = NAMESPACES.get(name)
     if existing is not None:
         return existing
-    return Namespace(name, timeout=timeout)
+    return Namespace(name, timeout=timeout, every_process=every_process)
+
+
+# --- Versions every process of the machine sees, without a shared cache --------
+
+
+def _cache_is_shared() -> bool:
+    """Whether the default cache is one every process reads (Redis,
+    memcached, a database or file cache), not each process's own memory."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith(("LocMemCache", "DummyCache"))
+
+
+def version_folder() -> Path:
+    """Where the every-process versions live: ``IOK_CACHE_VERSION_DIR``, or a
+    folder in the temporary directory named after this installation and its
+    database, so two checkouts or two databases on one machine never share
+    versions (nor do the test databases of parallel runs)."""
+    configured = getattr(settings, "IOK_CACHE_VERSION_DIR", "")
+    if configured:
+        return Path(configured)
+    database = settings.DATABASES["default"]
+    identity = "|".join(
+        str(part)
+        for part in (
+            settings.BASE_DIR,
+            database.get("HOST", ""),
+            database.get("PORT", ""),
+            database.get("NAME", ""),
+        )
+    )
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"iok-cache-versions-{digest}"
+
+
+def _version_path(key: str) -> Path:
+    return version_folder() / hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _file_version(key: str) -> int:
+    """The version stored in the key's file (a few microseconds: one small
+    read); created from the clock on first use."""
+    try:
+        return int(_version_path(key).read_text() or 0)
+    except (FileNotFoundError, ValueError):
+        pass
+    except OSError as error:  # unreadable: the per-process version serves
+        logger.warning("cache version file unreadable: %s", error)
+        return cache.get_or_set(key, time.time_ns() // 1000, None)
+    return _file_bump(key)
+
+
+def _file_bump(key: str) -> int:
+    """A new version (the clock in microseconds, always above the old one),
+    written to a temporary file and renamed over the old one, so a reader
+    sees the old or the new number, never half of one."""
+    path = _version_path(key)
+    try:
+        old = int(path.read_text() or 0)
+    except (OSError, ValueError):
+        old = 0
+    number = max(time.time_ns() // 1000, old + 1)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent)
+        with os.fdopen(handle, "w") as stream:
+            stream.write(str(number))
+        os.replace(temporary, path)
+    except OSError as error:
+        # Never let a publication fail for this: the other processes follow
+        # within the namespace's timeout, this one at once.
+        logger.warning("cache version file not written: %s", error)
+        cache.set(key, number, None)
+    return number
 
 
 def bump(name: str) -> None:

@@ -10,6 +10,17 @@ from django.test import Client
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _no_cached_pages_between_tests():
+    """Public pages are cached (cms.middleware): a page one test stored, from
+    rows its rollback removed, must not be served to the next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def member(db, django_user_model):
     """A resident with a party and their own password (``lato2026``)."""

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Database outage -> Polish 503 page; failed upload write -> "nothing saved".
     "cms.middleware.ServiceErrorMiddleware",
+    # Anonymous public pages from the cache, before sessions, CSRF and auth.
+    "cms.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.PolishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,10 +147,25 @@ if os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Django's default of 300 entries is too few for the public pages (per
+    # language), notice lists, office-staff answers and residents' QR codes.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        }
+    }
 # Part of every cache key (ledger.caching): a deploy starts with a clean cache.
 # Empty: a hash of the installed code, templates and catalogues stands for it.
 IOK_RELEASE = os.environ.get("IOK_RELEASE", "")
+# Anonymous public pages are served from the cache (cms.middleware,
+# PublicPageCacheMiddleware, renewed at once when an editor publishes); a front
+# proxy may keep them this many seconds (Cache-Control max-age and s-maxage).
+IOK_PUBLIC_CACHE_MAX_AGE = int(os.environ.get("IOK_PUBLIC_CACHE_MAX_AGE", "60"))
+# Without REDIS_URL, the public page cache's version is a file every process of
+# the machine reads (ledger.caching, every_process): its folder. Empty: one
+# in the temporary directory, named after this checkout and database.
+IOK_CACHE_VERSION_DIR = os.environ.get("IOK_CACHE_VERSION_DIR", "")
 
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"

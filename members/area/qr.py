@@ -13,6 +13,7 @@ Text fields may hold only letters (Polish ones too), digits, space and
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 import qrcode
 import qrcode.image.svg
 
+from ledger.caching import namespace
 from ledger.validators import nrb_is_valid
 
 RECIPIENT_MAX = 20
@@ -114,7 +116,23 @@ def transfer_payload(
     return "|".join(fields)
 
 
+#: Rendered QR codes by payload: the same account and amount give the same
+#: SVG, so the payments page draws each one once (about 10 ms of CPU) instead
+#: of on every visit. The payload is the whole input, so nothing needs to bump
+#: it; a deploy (new code) starts a new key space.
+QR_CODES = namespace("transfer-qr", timeout=24 * 3600)
+
+
 def qr_svg(payload: str) -> SafeString:
+    """The payload as an inline SVG (``render_qr_svg``), from the cache when
+    the same payload was drawn before."""
+    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    svg = QR_CODES.get_or_set((digest,), lambda: str(render_qr_svg(payload)))
+    # Only ever stored from render_qr_svg's output, which is safe (below).
+    return mark_safe(svg)  # noqa: S308
+
+
+def render_qr_svg(payload: str) -> SafeString:
     """The payload as an inline SVG (black squares on white, no colour or
     script), sized by CSS; medium error correction as banking apps expect."""
     code = qrcode.QRCode(

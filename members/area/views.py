@@ -62,6 +62,16 @@ def _party_key(request: HttpRequest) -> Party | None:
     return Party(pk=user.party_id)
 
 
+def _party_ref(request: HttpRequest) -> Party:
+    """As ``_party`` (404 for an account without one), without loading the
+    row: for pages that only query by it (``_keep_party`` then hands over the
+    row that the units query brings)."""
+    party = _party_key(request)
+    if party is None:
+        raise Http404(_("This account is not linked to any unit."))
+    return party
+
+
 def _keep_party(request: HttpRequest, summaries) -> None:
     """Hand the party loaded with the units to the user object, so the page
     layout ("Logged in as …") needs no query of its own."""
@@ -313,12 +323,13 @@ def report_attachment_view(request: HttpRequest, report_id: int) -> FileResponse
 
 @member_required
 def loans_view(request: HttpRequest) -> HttpResponse:
-    party = _party(request)
+    party = _party_ref(request)
     today = timezone.localdate()
     loans = list(ledger_queries.loans_for_units(party=party, on=today))
     for loan in loans:
         loan.arrears = ledger_queries.loan_arrears(loan)
     groups = _by_unit(loans, "loans", party=party, on=today)
+    _keep_party(request, [group["summary"] for group in groups])
     return _render(request, "loans.html", {"groups": groups})
 
 
@@ -340,10 +351,11 @@ def loan_detail_view(request: HttpRequest, loan_id: int) -> HttpResponse:
 
 @member_required
 def meters_view(request: HttpRequest) -> HttpResponse:
-    party = _party(request)
+    party = _party_ref(request)
     today = timezone.localdate()
     meters = list(ledger_queries.meters_for_units(party=party, on=today))
     groups = _by_unit(meters, "meters", party=party, on=today)
+    _keep_party(request, [group["summary"] for group in groups])
     return _render(request, "meters.html", {"groups": groups})
 
 

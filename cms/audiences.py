@@ -70,7 +70,7 @@ def audience_collection(audience: str, community=None) -> Collection:
         name = COLLECTION_NAMES[audience]
     if row is not None:
         return row.collection
-    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    root = Collection.get_first_root_node() or Collection.add_root(name="Główna")
     collection = root.get_children().filter(name=name).first() or root.add_child(
         name=name
     )

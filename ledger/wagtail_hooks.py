@@ -17,6 +17,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wagtail.admin.forms import WagtailAdminModelForm
+
 from wagtail_modeladmin.helpers.search import DjangoORMSearchHandler
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import InspectView
@@ -24,6 +26,7 @@ from wagtail_modeladmin.views import InspectView
 from ledger import queries
 from ledger.formatting import format_money
 from ledger.imports.liveness import mark_interrupted
+from ledger.imports.specs import KINDS
 from ledger.modeladmin import (
     DeclaredFiltersIndexView,
     ReadOnlyPermissionHelper,
@@ -50,9 +53,42 @@ from ledger.models import (
 # --- Shared pieces --------------------------------------------------------------------
 
 
+def import_keys(model) -> frozenset[str]:
+    """The fields by which the accounting system's imports find ``model``'s
+    rows (``Party.number``, ``Unit.code``, ``external_id``, …): the key of
+    every import kind that writes the model (``ledger.imports.specs``)."""
+    return frozenset(spec.key for spec in KINDS.values() if spec.model is model)
+
+
+class ImportKeysReadOnlyForm(WagtailAdminModelForm):
+    """An existing row's import keys cannot be changed in the admin: the next
+    import would no longer find the row (and would create a second one). The
+    field is shown disabled, so a value sent anyway is ignored. A new row
+    (created by an accountant) gets its key here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name in import_keys(self._meta.model):
+            if name in self.fields:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "The key of the accounting system: it cannot be changed here."
+                )
+
+
 class LedgerModelAdmin(StaffModelAdmin):
     inspect_view_enabled = True
     list_per_page = 50
+
+    def get_edit_handler(self):
+        handler = super().get_edit_handler()
+        if handler.base_form_class is None:
+            handler = type(handler)(
+                **{**handler.clone_kwargs(), "base_form_class": ImportKeysReadOnlyForm}
+            )
+        return handler
 
 
 class SplitOnSlashSearchHandler(DjangoORMSearchHandler):

@@ -13,6 +13,7 @@ Superusers also get a screen to open two-factor enrolment for staff members.
 """
 
 import secrets
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -41,12 +42,14 @@ from .lockout import load_lockouts
 from .queries import parties_search
 from .services import (
     LetterAlreadyIssued,
+    NoCurrentRight,
     RegistrationError,
     account_block,
     account_create,
     account_password_reset,
     account_unblock,
     lockout_reset,
+    party_may_register,
     sessions_end,
 )
 from .validators import CooperativePasswordValidator
@@ -176,6 +179,22 @@ def _letter(request, *, user, password: str, reason: str) -> HttpResponse:
     return response
 
 
+def _no_current_right(request, party) -> HttpResponse:
+    """Registration refused: back to the search for the party, with why."""
+    messages.error(
+        request,
+        _(
+            "No account was created: %(name)s (party %(number)s) holds no right "
+            "to any unit today. An account is only given to a current tenant, "
+            "member or owner; check the rights to units imported from the "
+            "accounting system."
+        )
+        % {"name": party.name, "number": party.number},
+    )
+    query = urlencode({"q": party.number})
+    return redirect(f"{reverse('members_admin:index')}?{query}")
+
+
 @sensitive_variables("password")
 @never_cache
 @registrar_required
@@ -197,6 +216,8 @@ def account_create_view(request: HttpRequest, party_pk: int) -> HttpResponse:
             )
         except LetterAlreadyIssued:
             return _letter_already_issued(request, account=party.user, party=party)
+        except NoCurrentRight:
+            return _no_current_right(request, party)
         except RegistrationError:
             messages.error(request, _("This party already has an account."))
             return redirect("members_admin:index")
@@ -204,6 +225,8 @@ def account_create_view(request: HttpRequest, party_pk: int) -> HttpResponse:
     if getattr(party, "user", None) is not None:
         messages.error(request, _("This party already has an account."))
         return redirect("members_admin:index")
+    if not party_may_register(party):
+        return _no_current_right(request, party)
     audit_record(
         actor=request.user,
         event=Event.STAFF_VIEW,

@@ -23,6 +23,7 @@ from ledger.roles import is_office_staff
 from .audit import Event, audit_record, client_ip
 from .models import UserSession
 from .otp import devices_remove, has_second_factor
+from .queries import holds_a_right
 
 # No 0/O, 1/l/I: the first password is typed from paper.
 PASSWORD_LOWER = "abcdefghijkmnopqrstuvwxyz"  # noqa: S105 - alphabet
@@ -153,8 +154,22 @@ def identifier_for_party(party: Party) -> str:
             return candidate
 
 
+def party_may_register(party: Party) -> bool:
+    """An account is only for a party holding a right to a unit today (a
+    former holder, whose right ended, gets none)."""
+    return (
+        Party.objects.filter(pk=party.pk)
+        .filter(holds_a_right(on=timezone.localdate()))
+        .exists()
+    )
+
+
 class RegistrationError(Exception):
     """The office action cannot be done (shown to the registrar)."""
+
+
+class NoCurrentRight(RegistrationError):
+    """The party holds no right to any unit today: no account is created."""
 
 
 class LetterAlreadyIssued(RegistrationError):
@@ -192,6 +207,8 @@ def account_create(
     user_model = get_user_model()
     if user_model._default_manager.filter(party=party).exists():
         raise RegistrationError("This party already has an account.")
+    if not party_may_register(party):
+        raise NoCurrentRight("This party holds no right to a unit today.")
     user = user_model(
         username=identifier_for_party(party),
         party=party,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 
 from wagtail_modeladmin.options import modeladmin_register
 
@@ -12,6 +13,7 @@ from ledger.modeladmin import ReadOnlyPermissionHelper, StaffModelAdmin
 
 from . import admin_views
 from .models import AuditEvent
+from .todo import todo_for
 
 admin_urlpatterns = [
     path("", admin_views.accounts_index, name="index"),
@@ -145,6 +147,34 @@ class AuditEventAdmin(StaffModelAdmin):
 
 
 modeladmin_register(AuditEventAdmin)
+
+
+# --- "Do załatwienia": the work waiting for this user (members/todo.py) ----------
+
+
+class TodoPanel(Component):
+    """The admin home page's list of waiting work the user may act on."""
+
+    name = "todo"
+    order = 50
+    template_name = "members/admin/todo_panel.html"
+
+    def __init__(self, entries):
+        self.entries = entries
+
+    def get_context_data(self, parent_context):
+        return {
+            "entries": self.entries,
+            "waiting": sum(entry.count for entry in self.entries),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_todo_panel(request, panels):
+    entries = todo_for(request.user)
+    if entries:
+        panels.append(TodoPanel(entries))
+
 
 # The member area's staff screens (reports, contact changes, residents' readings).
 from members.area import wagtail_hooks_area  # noqa: E402, F401

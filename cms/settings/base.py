@@ -336,6 +336,11 @@ WAGTAILDOCS_EXTENSIONS = [
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No autosave: on a create screen Wagtail's autosave creates the page as a
+# draft the editor never chose to save; an abandoned new notice stayed behind
+# as a hidden draft holding its slug, and creating it again failed. Editors
+# save (or publish) explicitly, as the office's procedures say.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 # The board's approval publishes the rules and privacy pages (issue 12, item 7).

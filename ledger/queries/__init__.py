@@ -80,6 +80,7 @@ from .records import (
     meters_for_party,
     meters_for_units,
     next_accepted_reading,
+    readings_before_for_staff,
     readings_for_party,
     submitted_readings_for_party,
 )
@@ -162,6 +163,7 @@ __all__ = [
     "next_accepted_reading",
     "party_scope",
     "party_windows",
+    "readings_before_for_staff",
     "readings_for_party",
     "right_windows",
     "rights_for_party",

@@ -341,6 +341,25 @@ def last_accepted_reading(*, meter: Meter, before: dt.date | None = None):
     return readings.order_by("-reading_date", "-id").first()
 
 
+def readings_before_for_staff(
+    *, meter: Meter, before: dt.date, exclude_pk: int | None = None, limit: int = 5
+) -> list[MeterReading]:
+    """Office staff reviewing a reading: the meter's last ``limit`` accepted
+    readings on or before ``before`` (newest first, one query), each with
+    ``consumption`` since the accepted reading before it (``None`` for the
+    oldest one fetched when nothing older was fetched)."""
+    rows = list(
+        MeterReading.objects.filter(
+            meter=meter, status=MeterReading.Status.ACCEPTED, reading_date__lte=before
+        )
+        .exclude(pk=exclude_pk)
+        .order_by("-reading_date", "-id")[: limit + 1]
+    )
+    for newer, older in zip(rows, [*rows[1:], None], strict=True):
+        newer.consumption = None if older is None else newer.value - older.value
+    return rows[:limit]
+
+
 def next_accepted_reading(*, meter: Meter, after: dt.date):
     """The meter's earliest accepted reading after ``after``, or None."""
     return (

@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.dateparse import parse_datetime
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +28,9 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import EditView
 
+from ledger import queries as ledger_queries
 from ledger import services as ledger_services
+from ledger.formatting import format_date, format_quantity
 from ledger.modeladmin import StaffModelAdmin
 from ledger.models import Estate, MeterReading
 from members.area import services
@@ -121,6 +123,80 @@ class AttachmentPanel(HelpPanel):
                 self.content = format_html(
                     "<p>{}</p>", _("The resident attached no file.")
                 )
+
+
+class UnitLedgerPanel(HelpPanel):
+    """On a report: a link to the unit's page in the books, with its balance
+    and ledger (``ledger/templates/ledger/admin/unit_ledger.html``)."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            report = self.instance
+            if report and report.pk:
+                self.content = format_html(
+                    '<p><a href="{}">{}</a></p>',
+                    reverse("ledger_unit_modeladmin_inspect", args=[report.unit_id]),
+                    _("Open the ledger of unit %(unit)s") % {"unit": report.unit},
+                )
+
+
+class ReadingHistoryPanel(HelpPanel):
+    """On a resident's reading: the meter's previous accepted readings with
+    their consumption, and the consumption this reading would mean."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            reading = self.instance
+            if not (reading and reading.pk):
+                return
+            meter = reading.meter
+            previous = ledger_queries.readings_before_for_staff(
+                meter=meter, before=reading.reading_date, exclude_pk=reading.pk
+            )
+            unit = meter.unit_of_measure
+            if previous:
+                since = _("%(value)s %(unit)s since %(date)s") % {
+                    "value": format_quantity(reading.value - previous[0].value),
+                    "unit": unit,
+                    "date": format_date(previous[0].reading_date),
+                }
+            else:
+                since = _("no earlier accepted reading")
+            rows = format_html_join(
+                "",
+                "<tr><td>{}</td><td>{} {}</td><td>{}</td></tr>",
+                (
+                    (
+                        format_date(row.reading_date),
+                        format_quantity(row.value),
+                        unit,
+                        "—"
+                        if row.consumption is None
+                        else f"{format_quantity(row.consumption)} {unit}",
+                    )
+                    for row in previous
+                ),
+            )
+            table = (
+                format_html(
+                    '<table class="listing"><thead><tr><th>{}</th><th>{}</th>'
+                    "<th>{}</th></tr></thead><tbody>{}</tbody></table>",
+                    _("Reading date"),
+                    _("Reading"),
+                    _("Consumption"),
+                    rows,
+                )
+                if previous
+                else ""
+            )
+            self.content = format_html(
+                '<p class="iok-reading-consumption">{}: <strong>{}</strong></p>{}',
+                _("Consumption by this reading"),
+                since,
+                table,
+            )
 
 
 class EstateFilter(SimpleListFilter):
@@ -294,6 +370,7 @@ class DiscrepancyReportAdmin(ResidentRecordAdmin):
             "created_at",
             "message",
             AttachmentPanel(heading=gettext_lazy("Attachment")),
+            UnitLedgerPanel(heading=gettext_lazy("Unit's ledger")),
         ),
         decision_fields=("status", "answer"),
         form_class=DiscrepancyReportForm,
@@ -360,7 +437,13 @@ class ResidentMeterReadingAdmin(ResidentRecordAdmin):
     ordering = ("status", "-reading_date")
     edit_handler = review_edit_handler(
         heading=gettext_lazy("Submitted by the resident"),
-        submitted=("meter", "reading_date", "value", "submitted_by"),
+        submitted=(
+            "meter",
+            "reading_date",
+            "value",
+            "submitted_by",
+            ReadingHistoryPanel(heading=gettext_lazy("Previous readings")),
+        ),
         decision_fields=("decision", "review_note"),
         form_class=ReadingDecisionForm,
     )

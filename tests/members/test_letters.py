@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ledger.models import Party
 from members.models import AuditEvent
 from members.services import RegistrationError, account_password_reset
+from tests.factories import UnitRightFactory
 
 from .conftest import login, make_resident
 from .test_registration import letter_values
@@ -81,6 +82,7 @@ def test_a_post_without_this_pages_confirmation_issues_nothing(registrar_client)
 
 def test_reloading_the_first_letter_creates_nothing_more(registrar_client):
     party = Party.objects.create(number="100704", name="Anna Nowa")
+    UnitRightFactory(party=party)  # registration needs a current right
     url = f"/admin/members/accounts/party/{party.pk}/create/"
     letter = confirmation(registrar_client, url)
     _identifier, password = letter_values(

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ledger.models import Party
 from members.models import AuditEvent
+from tests.factories import UnitRightFactory
 
 from .conftest import login, make_resident
 
@@ -34,9 +35,11 @@ def confirm(client: Client, url: str, **extra):
 
 @pytest.fixture
 def party(db):
-    return Party.objects.create(
+    party = Party.objects.create(
         number="100777", name="Zofia Zielińska", address="ul. Ogrodowa 5/3, Opole"
     )
+    UnitRightFactory(party=party)  # registration needs a current right
+    return party
 
 
 def test_registrar_finds_a_party_by_name_or_number(registrar_client, party):
@@ -128,6 +131,7 @@ def test_identifier_is_generated_when_the_party_number_is_taken(
 ):
     django_user_model.objects.create_user("100888", password="x")
     party = Party.objects.create(number="100888", name="Jan Drugi")
+    UnitRightFactory(party=party)
     identifier, _password = letter_values(
         confirm(registrar_client, f"/admin/members/accounts/party/{party.pk}/create/")
     )

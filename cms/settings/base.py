@@ -91,6 +91,8 @@ MIDDLEWARE = [
     # Forced first-login password change (every URL); /iok/, /admin/: no-store.
     "members.middleware.MemberAreaMiddleware",
     "members.middleware.StaffViewAuditMiddleware",
+    # A zone of the member area suspended or off: its URLs answer a page saying so.
+    "members.middleware.ZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout response.

@@ -5,6 +5,7 @@
 - ``area``: the member area's own records (discrepancy reports, contact change
   requests, rules acknowledgements, the staff view of submitted readings) and
   the private storage of residents' uploads.
+- ``zones``: the state of each zone of the member area (on, suspended, off).
 
 Import from ``members.models``; the submodules are an internal layout.
 """
@@ -19,6 +20,7 @@ from .area import (
     private_storage,
     report_attachment_path,
 )
+from .zones import ZoneState
 
 __all__ = [
     "AccountState",
@@ -32,4 +34,5 @@ __all__ = [
     "UserSession",
     "private_storage",
     "report_attachment_path",
+    "ZoneState",
 ]

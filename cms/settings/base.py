@@ -297,6 +297,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Production runs a database queue with `manage.py db_worker`; dev and tests run
 # tasks immediately.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# /healthz?check=worker answers 503 when a task has waited longer (cms/health.py).
+IOK_TASK_MAX_WAIT_SECONDS = int(os.environ.get("IOK_TASK_MAX_WAIT_SECONDS", "600"))
 
 # --- Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Spółdzielnia Mieszkaniowa"

@@ -5,6 +5,7 @@
 - ``area``: the member area's own records (discrepancy reports, contact change
   requests, rules acknowledgements, the staff view of submitted readings) and
   the private storage of residents' uploads.
+- ``jobs``: when each recurring job of the worker's schedule last ran.
 - ``zones``: the state of each zone of the member area (on, suspended, off).
 
 Import from ``members.models``; the submodules are an internal layout.
@@ -20,6 +21,7 @@ from .area import (
     private_storage,
     report_attachment_path,
 )
+from .jobs import RecurringJobRun
 from .zones import ZoneState
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "ContactChangeRequest",
     "DiscrepancyReport",
     "PrivateStorage",
+    "RecurringJobRun",
     "ResidentMeterReading",
     "RulesAcknowledgement",
     "User",

@@ -104,12 +104,14 @@ def run_due(
 
 
 def schedule_loop(stop: threading.Event, *, tick: float = TICK_SECONDS) -> None:
-    """The worker's schedule: every ``tick`` seconds, run what is due."""
-    while not stop.is_set():
+    """The worker's schedule: run what is due, then again every ``tick``
+    seconds until ``stop`` is set."""
+    while True:
         try:
             run_due()
-        except Exception:  # keep the schedule alive (DB restart)
+        except Exception:  # keep the schedule alive (database restart)
             logger.exception("recurring jobs: check failed")
         finally:
             close_old_connections()
-        stop.wait(tick)
+        if stop.wait(tick):
+            return

@@ -76,6 +76,7 @@ def test_run_recurring_jobs_can_force_one_job(capsys):
     assert list(ran.values_list("job", flat=True)) == ["purge_old_data"]
 
 
+@pytest.mark.django_db(transaction=True)  # the loop closes connections, as it must
 def test_the_schedule_loop_runs_the_due_jobs_until_stopped():
     stop = threading.Event()
     stop.set()  # one pass, then it sees the stop

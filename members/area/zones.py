@@ -42,6 +42,8 @@ class Zone:
     # The URL names whose pages belong to the zone (in the ``members``
     # namespace, but for ``community-notices``, which has none).
     url_names: tuple[str, ...] = ()
+    # The URL namespace of ``url_names``.
+    namespace: str = "members"
     # For the zones of rules §III.2 that are kinds of unit (``Unit.zone``):
     # the pages of one unit (URL names with a ``unit_id``) belong to the zone
     # of that unit, and the dashboard and payments leave its units out.
@@ -64,7 +66,10 @@ ZONES: dict[str, Zone] = {
         Zone("loans", _("Loans"), ("loans", "loan-detail")),
         Zone("notices", _("Notices"), ("notices", "notice")),
         Zone(
-            "community-notices", _("Notices of my communities"), ("community-notices",)
+            "community-notices",
+            _("Notices of my communities"),
+            ("community-notices",),
+            namespace="",
         ),
         Zone("meters", _("Meter readings"), ("meters", "meter-detail")),
         Zone("membership", _("Membership"), ("membership",)),
@@ -186,7 +191,7 @@ def zone_status(key: str, *, now: datetime.datetime | None = None) -> ZoneStatus
 
 
 _URL_ZONES = {
-    (("" if zone.key == "community-notices" else "members"), name): zone.key
+    (zone.namespace, name): zone.key
     for zone in ZONES.values()
     for name in zone.url_names
 }

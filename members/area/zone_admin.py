@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -25,7 +25,9 @@ from .zones import ZONES, State, zone_may_change, zone_set, zone_statuses
 
 class ZoneStateForm(forms.Form):
     state = forms.ChoiceField(
-        label=gettext_lazy("State"), choices=State.choices, widget=forms.RadioSelect
+        label=pgettext_lazy("iok", "State"),
+        choices=State.choices,
+        widget=forms.RadioSelect,
     )
     message = forms.CharField(
         label=gettext_lazy("Message to residents"),

@@ -12,21 +12,25 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = ["ZoneState"]
 
 
 class ZoneState(models.Model):
     class State(models.TextChoices):
-        ON = "on", _("on")
-        SUSPENDED = "suspended", _("suspended")
-        OFF = "off", _("off")
+        ON = "on", pgettext_lazy("iok", "on")
+        SUSPENDED = "suspended", pgettext_lazy("iok", "suspended")
+        OFF = "off", pgettext_lazy("iok", "off")
 
     # Not a choices field: the keys live in code (members.area.zones.ZONES), and
     # a zone added there needs no migration.
-    zone = models.CharField(_("zone"), max_length=40, unique=True)
+    zone = models.CharField(pgettext_lazy("iok", "zone"), max_length=40, unique=True)
     state = models.CharField(
-        _("state"), max_length=20, choices=State.choices, default=State.ON
+        pgettext_lazy("iok", "state"),
+        max_length=20,
+        choices=State.choices,
+        default=State.ON,
     )
     message = models.TextField(
         _("message to residents"),
@@ -34,17 +38,19 @@ class ZoneState(models.Model):
         help_text=_("Shown on the zone's pages and the dashboard instead of data."),
     )
     until = models.DateTimeField(
-        _("until"),
+        pgettext_lazy("iok", "until"),
         null=True,
         blank=True,
         help_text=_(
             "When the zone comes back on by itself; empty: until staff switch it on."
         ),
     )
-    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+    changed_at = models.DateTimeField(
+        pgettext_lazy("iok", "changed"), default=timezone.now
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
+        verbose_name=pgettext_lazy("iok", "changed by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

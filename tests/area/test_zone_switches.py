@@ -308,6 +308,9 @@ def test_the_board_suspends_a_zone_in_the_admin(django_user_model, client):
     event = AuditEvent.objects.get(event=AuditEvent.Event.ZONE_CHANGED)
     assert event.actor == board
     assert ZoneState.objects.get(zone="contact").changed_by == board
+    listing = client.get(reverse("members_zones:index")).content.decode()
+    assert "zawieszona" in listing and "włączona" in listing and MESSAGE in listing
+    assert ">suspended<" not in listing and "Last change" not in listing
 
 
 def test_an_editor_cannot_switch_zones(django_user_model, client):

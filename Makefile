@@ -8,9 +8,13 @@ PIP := $(PY) -m pip
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/iok
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The task worker (background tasks and the recurring jobs: members/jobs.py).
+# `make serve`, the iok-worker systemd unit (docs/deployment.md) and
+# tests/production/test_worker.py run this one command.
+WORKER_CMD = $(PY) manage.py iok_worker
 
-.PHONY: run test install install-test migrate seed serve lint format messages \
-	test-sqlite test-postgres checks bench clean
+.PHONY: run test install install-test migrate seed serve worker-command lint format \
+	messages test-sqlite test-postgres checks bench clean
 
 ## make run: set up .venv, migrate SQLite, load the demo cooperative, serve :8000
 run: install
@@ -83,13 +87,22 @@ messages: install
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
 
-## make serve: the production configuration (gunicorn + whitenoise) on $(HOST):$(PORT).
+## make serve: the production configuration (gunicorn + whitenoise) on $(HOST):$(PORT),
+## and the task worker beside it (imports, e-mails, scheduled publishing, retention).
 ## Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS; see docs/configuration.md.
+## Ctrl-C (or gunicorn ending) stops both.
 serve: install
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py collectstatic --noinput -v 0
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(WORKER_CMD) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DJANGO_SETTINGS_MODULE=cms.settings.production GUNICORN_BIND=$(HOST):$(PORT) \
 		$(VENV)/bin/gunicorn -c cms/gunicorn.conf.py cms.wsgi:application
+
+## make worker-command: print the worker's command (what `make serve` starts).
+worker-command:
+	@echo '$(WORKER_CMD)'
+
 
 ## make bench: the benchmark commands (each prints its figures; see README "Benchmarks")
 bench: install-test

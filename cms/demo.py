@@ -1,11 +1,12 @@
 """Demo content for the public site (pages, notices, documents). Idempotent.
 
-Builds the page tree under the default Site: the home page (replacing Wagtail's
-"Welcome" page), notices, the IOK rules with an earlier version, the privacy
-clause, contact data, a standard page, and the access application form linked
-from the site settings. The demo's documents are files shipped in
-``cms/demo_files/``: the application form that editors replace in the admin
-("Ustawienia → Spółdzielnia", docs/editors.md), and one sample attachment.
+Builds on ``cms.site.build_site`` (the structure ``setup_site`` makes for a
+real installation) with the demo's texts: the IOK rules with an earlier
+version, the privacy clause, contact data; then adds notices, a standard page,
+and the access application form linked from the site settings. The demo's
+documents are files shipped in ``cms/demo_files/``: the application form that
+editors replace in the admin ("Ustawienia → Spółdzielnia", docs/editors.md),
+and one sample attachment.
 """
 
 import datetime
@@ -13,15 +14,13 @@ import io
 import json
 from pathlib import Path
 
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.utils import timezone
 
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import GroupPagePermission, Page, PageLogEntry, Site
+from wagtail.models import Page, PageLogEntry
 
 from cms import demo_content as text
 from cms.audiences import audience_collection
@@ -31,16 +30,19 @@ from cms.models import (
     CommunityNoticeIndexPage,
     CommunityNoticePage,
     CommunityNoticeSectionPage,
-    ContactOffice,
-    ContactPage,
     HomePage,
     NoticeAttachment,
     NoticeIndexPage,
     NoticePage,
-    PrivacyClausePage,
-    RulesPage,
     SiteSettings,
     StandardPage,
+)
+from cms.site import (
+    SiteContent,
+    build_site,
+    child_page,
+    editors_publish_under,
+    publish,
 )
 
 DEMO_FILES = Path(__file__).resolve().parent / "demo_files"
@@ -60,18 +62,43 @@ RULES_2025 = {
 }
 
 
+DEMO_CONTENT = SiteContent(
+    home_seo_title="Spółdzielnia Mieszkaniowa „Nadodrze”",
+    site_name="SM „Nadodrze”",
+    welcome=text.WELCOME,
+    notices_intro=text.NOTICES_INTRO,
+    community_notices_intro=text.COMMUNITY_NOTICES_INTRO,
+    rules_versions=(
+        (RULES_2012, lambda: text.rules_body(amended=False)),
+        (RULES_2025, lambda: text.rules_body(amended=True)),
+    ),
+    privacy_body=text.PRIVACY_BODY,
+    contact_intro=text.CONTACT_INTRO,
+    offices=tuple(text.OFFICES),
+)
+
+
 def seed(*, stdout) -> None:
-    """Create the demo page tree; a second run changes nothing."""
-    home = _home_page(stdout)
+    """The site of ``cms.site.build_site`` with the demo's texts, plus the
+    demo's documents, notices and settings; a second run changes nothing."""
+    site = build_site(stdout=stdout, content=DEMO_CONTENT)
+    home = site.home
+    if site.rules_created:
+        # Date the first publication as the board did, so the list of versions
+        # reads naturally; revisions themselves are untouched.
+        first = (
+            PageLogEntry.objects.filter(page=site.rules, action="wagtail.publish")
+            .order_by("timestamp", "pk")
+            .first()
+        )
+        PageLogEntry.objects.filter(pk=first.pk).update(
+            timestamp=timezone.make_aware(datetime.datetime(2012, 11, 22, 10, 0))
+        )
     form = _document(
         FORM_TITLE, FORM_FILENAME, (DEMO_FILES / FORM_FILENAME).read_bytes()
     )
-    rules = _rules_page(home, stdout)
-    privacy = _privacy_page(home)
-    _contact_page(home)
     _standard_page(home, form)
-    notices = _notices(home, stdout)
-    _editors_publish_notices(notices)
+    _notices(site.notices, stdout)
 
     site_settings = SiteSettings.load()
     site_settings.cooperative_name = text.COOPERATIVE_NAME
@@ -79,54 +106,14 @@ def seed(*, stdout) -> None:
     site_settings.nip = text.NIP
     site_settings.phone = text.PHONE
     site_settings.email = text.EMAIL
-    site_settings.rules_page = rules
-    site_settings.privacy_page = privacy
+    site_settings.rules_page = site.rules
+    site_settings.privacy_page = site.privacy
     site_settings.application_form = form
     site_settings.save()
     stdout.write(f"Public site: {Page.objects.live().count()} live pages.")
 
 
-def _publish(page: Page) -> Page:
-    page.save_revision().publish()
-    return page
-
-
-def _child(parent: Page, model, slug: str, **fields) -> tuple[Page, bool]:
-    """The child of ``parent`` with ``slug``, created and published if missing."""
-    existing = model.objects.child_of(parent).filter(slug=slug).first()
-    if existing is not None:
-        return existing, False
-    page = model(slug=slug, **fields)
-    parent.add_child(instance=page)
-    return _publish(page), True
-
-
-def _home_page(stdout) -> HomePage:
-    home = HomePage.objects.first()
-    if home is None:
-        root = Page.get_first_root_node()
-        home = HomePage(
-            title="Strona główna",
-            slug="strona-glowna",
-            seo_title="Spółdzielnia Mieszkaniowa „Nadodrze”",
-            welcome=text.WELCOME,
-        )
-        root.add_child(instance=home)
-        _publish(home)
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        site = Site(hostname="localhost", port=80, is_default_site=True)
-    site.root_page = home
-    site.site_name = "SM „Nadodrze”"
-    site.save()
-    # Wagtail's own "Welcome to your new Wagtail site!" page: a plain Page at depth 2.
-    welcome = Page.objects.filter(
-        depth=2, content_type=ContentType.objects.get_for_model(Page)
-    )
-    if welcome.exists():
-        stdout.write("Removed Wagtail's default welcome page.")
-        welcome.delete()
-    return home
+_child = child_page
 
 
 def _document(
@@ -185,55 +172,6 @@ def _building_png() -> bytes:
     out = io.BytesIO()
     picture.save(out, format="PNG")
     return out.getvalue()
-
-
-def _rules_page(home: HomePage, stdout) -> RulesPage:
-    """The rules with two published versions: 2012 and the 2025 amendment."""
-    rules = RulesPage.objects.child_of(home).first()
-    if rules is not None:
-        return rules
-    rules = RulesPage(
-        title="Zasady korzystania z modułu Internetowa Obsługa Kontrahenta",
-        slug="zasady-iok",
-        body=json.dumps(text.rules_body(amended=False)),
-        **RULES_2012,
-    )
-    home.add_child(instance=rules)
-    _publish(rules)
-    # Date the first publication as the board did, so the list of versions reads
-    # naturally; revisions themselves are untouched.
-    PageLogEntry.objects.filter(page=rules, action="wagtail.publish").update(
-        timestamp=timezone.make_aware(datetime.datetime(2012, 11, 22, 10, 0))
-    )
-    rules = RulesPage.objects.get(pk=rules.pk)
-    for field, value in RULES_2025.items():
-        setattr(rules, field, value)
-    rules.body = json.dumps(text.rules_body(amended=True))
-    _publish(rules)
-    stdout.write("Rules page: 2 versions (Nr 733/2012 and Nr 58/2025).")
-    return rules
-
-
-def _privacy_page(home: HomePage) -> PrivacyClausePage:
-    page, _created = _child(
-        home,
-        PrivacyClausePage,
-        "rodo",
-        title="Klauzula informacyjna RODO",
-        body=json.dumps(text.PRIVACY_BODY),
-    )
-    return page
-
-
-def _contact_page(home: HomePage) -> ContactPage:
-    existing = ContactPage.objects.child_of(home).first()
-    if existing is not None:
-        return existing
-    page = ContactPage(title="Kontakt", slug="kontakt", intro=text.CONTACT_INTRO)
-    for order, office in enumerate(text.OFFICES):
-        page.offices.add(ContactOffice(sort_order=order, **office))
-    home.add_child(instance=page)
-    return _publish(page)
 
 
 def _standard_page(home: HomePage, form) -> StandardPage:
@@ -418,14 +356,7 @@ def _notice_attachment(title: str, audience: str = Audience.PUBLIC, community=No
     return _document(title, filename, content, audience, community)
 
 
-def _notices(home: HomePage, stdout) -> NoticeIndexPage:
-    index, _created = _child(
-        home,
-        NoticeIndexPage,
-        "ogloszenia",
-        title="Ogłoszenia",
-        intro=text.NOTICES_INTRO,
-    )
+def _notices(index: NoticeIndexPage, stdout) -> NoticeIndexPage:
     today = timezone.localdate()
     created = 0
     for spec in _notice_specs(today):
@@ -446,7 +377,7 @@ def _notices(home: HomePage, stdout) -> NoticeIndexPage:
                 NoticeAttachment(document=_notice_attachment(attachment, audience))
             )
         index.add_child(instance=notice)
-        _publish(notice)
+        publish(notice)
         created += 1
     # A notice scheduled for next week shows scheduled publishing in the admin.
     if not NoticePage.objects.filter(slug="wymiana-wodomierzy").exists():
@@ -464,19 +395,6 @@ def _notices(home: HomePage, stdout) -> NoticeIndexPage:
     if created:
         stdout.write(f"Notices: {created} created.")
     return index
-
-
-def _editors_publish_notices(index: Page) -> None:
-    """Editors publish notices themselves; the rest goes through moderation."""
-    editors = Group.objects.filter(name="Editors").first()
-    if editors is None:
-        return
-    publish = Permission.objects.get(
-        content_type=ContentType.objects.get_for_model(Page), codename="publish_page"
-    )
-    GroupPagePermission.objects.get_or_create(
-        group=editors, page=index, permission=publish
-    )
 
 
 # --- Housing-community notices (after the ledger demo has made the communities) ----
@@ -501,7 +419,7 @@ def seed_community_notices(*, stdout) -> None:
         title="Ogłoszenia wspólnot",
         intro=text.COMMUNITY_NOTICES_INTRO,
     )
-    _editors_publish_notices(section)
+    editors_publish_under(section)
     today = timezone.localdate()
     created = 0
     for community in HousingCommunity.objects.order_by("code")[:DEMO_COMMUNITIES]:
@@ -531,7 +449,7 @@ def seed_community_notices(*, stdout) -> None:
                 )
                 notice.attachments.add(CommunityNoticeAttachment(document=document))
             index.add_child(instance=notice)
-            _publish(notice)
+            publish(notice)
             created += 1
     if created:
         stdout.write(f"Housing-community notices: {created} created.")

@@ -7,6 +7,9 @@
 - ``MemberAreaMiddleware`` sends a user who must change the office-issued password
   to the change form from every URL (documents and public pages included), and
   marks every /iok/ and /admin/ response ``Cache-Control: no-store``.
+- ``ZoneMiddleware`` answers every URL of a zone of the member area that is
+  suspended or switched off with a page saying so, instead of the zone's view
+  (rules §III.3; the states: ``members.area.zones``).
 - ``StaffViewAuditMiddleware`` writes an audit row when verified staff open admin
   screens that show residents' personal or financial data.
 - ``ContentSecurityPolicyMiddleware`` is django-csp's middleware with a separate
@@ -18,9 +21,10 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from csp.middleware import CSPMiddleware
@@ -189,3 +193,74 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         ):
             parts.replace = getattr(settings, "IOK_ADMIN_CSP_REPLACE", None)
         return parts
+
+
+class ZoneMiddleware:
+    """The one place where a zone's state is enforced on its URLs.
+
+    For a logged-in user (anonymous ones are sent to the login by the views), a
+    URL of a zone that is not on (``members.area.zones.zone_for_url``, or a
+    unit's page in the zone of that unit) never reaches its view:
+
+    - suspended: 503 with the staff's message and, with an end time, that time
+      and ``Retry-After`` (the service is coming back: browsers, proxies and
+      monitoring treat it as temporary, and nothing is cached);
+    - off: 410 with a plain explanation (the service is not offered now; 404
+      would read as a wrong link, 503 would promise it back).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or not request.path.startswith(MEMBER_PREFIX):
+            return None
+        if not request.user.is_authenticated:
+            return None
+        from members.area import zones
+
+        key = zones.zone_for_url(match.namespace, match.url_name)
+        statuses = zones.zone_statuses()
+        if key is None and match.url_name in zones.UNIT_URL_NAMES:
+            key = self._unit_zone(statuses, view_kwargs.get("unit_id"))
+        if key is None or statuses[key].on:
+            return None
+        return zone_unavailable_response(request, statuses[key])
+
+    @staticmethod
+    def _unit_zone(statuses, unit_id) -> str | None:
+        withheld = {
+            status.key: status.zone.unit_zone
+            for status in statuses.values()
+            if status.zone.unit_zone and not status.on
+        }
+        if not withheld or unit_id is None:
+            return None  # no query while every unit zone is on
+        from ledger.models import Unit
+
+        unit_zone = (
+            Unit.objects.filter(pk=unit_id).values_list("zone", flat=True).first()
+        )
+        return next((k for k, z in withheld.items() if z == unit_zone), None)
+
+
+def zone_unavailable_response(request, status):
+    """The page of a zone that is suspended (503) or off (410)."""
+    response = render(
+        request,
+        "members/area/zone_unavailable.html",
+        {"zone_status": status},
+        status=503 if status.suspended else 410,
+    )
+    if status.suspended and status.until is not None:
+        seconds = int((status.until - localtime()).total_seconds())
+        response["Retry-After"] = str(max(seconds, 1))
+    add_never_cache_headers(response)
+    # A switch staff made on purpose, not a server error: no ERROR line per
+    # request in the log (django.request logs every 5xx otherwise).
+    response._has_been_logged = True
+    return response

@@ -177,4 +177,5 @@ def add_todo_panel(request, panels):
 
 
 # The member area's staff screens (reports, contact changes, residents' readings).
-from members.area import wagtail_hooks_area  # noqa: E402, F401
+# The IOK zones screen (rules §III.3): members.area.zone_admin.
+from members.area import wagtail_hooks_area, zone_admin  # noqa: E402, F401

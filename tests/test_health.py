@@ -7,7 +7,11 @@ import pytest
 def test_healthz_reports_app_and_database_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "tasks": {"waiting": 0, "oldest_wait_seconds": 0, "draining": True},
+    }
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -22,3 +26,37 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client, monkeypatc
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_oldest_waiting_task_and_fails_when_not_draining(
+    client, settings
+):
+    """A task nobody runs: /healthz reports its age; the worker check fails
+    once it has waited longer than IOK_TASK_MAX_WAIT_SECONDS."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from django_tasks_db.models import DBTaskResult
+
+    from cms.tasks import send_community_notice_emails
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.IOK_TASK_MAX_WAIT_SECONDS = 600
+    send_community_notice_emails.enqueue(page_id=1)
+
+    fresh = client.get("/healthz?check=worker")
+    assert fresh.status_code == 200
+    assert fresh.json()["tasks"]["waiting"] == 1
+    assert fresh.json()["tasks"]["draining"] is True
+
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - dt.timedelta(minutes=11))
+    stuck = client.get("/healthz?check=worker")
+    assert stuck.status_code == 503
+    assert stuck.json()["tasks"]["draining"] is False
+    assert stuck.json()["tasks"]["oldest_wait_seconds"] >= 660
+    # The load balancer's check stays up: the site itself works.
+    plain = client.get("/healthz")
+    assert plain.status_code == 200
+    assert plain.json()["tasks"]["draining"] is False

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     # Forced first-login password change (every URL); /iok/, /admin/: no-store.
     "members.middleware.MemberAreaMiddleware",
     "members.middleware.StaffViewAuditMiddleware",
+    # A zone of the member area suspended or off: its URLs answer a page saying so.
+    "members.middleware.ZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout response.
@@ -312,6 +314,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Production runs a database queue with `manage.py db_worker`; dev and tests run
 # tasks immediately.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# /healthz?check=worker answers 503 when a task has waited longer (cms/health.py).
+IOK_TASK_MAX_WAIT_SECONDS = int(os.environ.get("IOK_TASK_MAX_WAIT_SECONDS", "600"))
 
 # --- Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Spółdzielnia Mieszkaniowa"

@@ -32,7 +32,7 @@ from ledger.models import Membership, Party, Unit
 from members.audit import Event, audit_record
 from members.decorators import member_required
 
-from . import display, export, queries, services
+from . import display, export, queries, services, zones
 from .charts import consumption_bars, consumption_svg
 from .forms import (
     ContactChangeForm,
@@ -127,17 +127,37 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     )
     _keep_party(request, summaries)
     party = request.user.party
+    # Zones suspended or off (rules §III.3): their data is left out, and the
+    # messages of the suspended ones are shown instead.
+    statuses = zones.zone_statuses()
+    withheld = zones.unavailable_unit_zones(statuses)
+    shown = [s for s in summaries if s.unit.zone not in withheld]
+    held_zones = {s.unit.zone for s in summaries}
     return _render(
         request,
         "dashboard.html",
         {
             "today": today,
             "party": party,
-            "zones": _zones(summaries),
-            "summaries": summaries,
+            "zones": _zones(shown),
+            "summaries": shown,
+            "units_withheld": len(shown) < len(summaries),
+            "zone_notices": [
+                status
+                for status in statuses.values()
+                if status.suspended
+                and (
+                    status.zone.unit_zone is None or status.zone.unit_zone in held_zones
+                )
+            ],
+            "zone_on": {key: status.on for key, status in statuses.items()},
             "last_import_at": ledger_queries.last_import_at(),
-            "notices": cms_queries.cooperative_notices(
-                user=request.user, limit=NOTICES_ON_DASHBOARD
+            "notices": (
+                cms_queries.cooperative_notices(
+                    user=request.user, limit=NOTICES_ON_DASHBOARD
+                )
+                if statuses["notices"].on
+                else []
             ),
             "community_notices": (
                 cms_queries.community_notices(
@@ -145,11 +165,11 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
                     limit=NOTICES_ON_DASHBOARD,
                     communities=[
                         summary.community.pk
-                        for summary in summaries
+                        for summary in shown
                         if summary.community is not None
                     ],
                 )
-                if party is not None
+                if party is not None and statuses["community-notices"].on
                 else []
             ),
         },
@@ -488,8 +508,14 @@ def payments_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     links = get_site_links()
     payments = []
-    for summary in ledger_queries.unit_summaries(party=party, on=today):
+    statuses = zones.zone_statuses()
+    withheld = zones.unavailable_unit_zones(statuses)
+    summaries = ledger_queries.unit_summaries(party=party, on=today)
+    held_zones = {summary.unit.zone for summary in summaries}
+    for summary in summaries:
         unit = summary.unit
+        if unit.zone in withheld:
+            continue
         amount = summary.balance.arrears
         transfer = None
         qr = None
@@ -514,7 +540,18 @@ def payments_view(request: HttpRequest) -> HttpResponse:
                 "qr": qr,
             }
         )
-    return _render(request, "payments.html", {"payments": payments})
+    return _render(
+        request,
+        "payments.html",
+        {
+            "payments": payments,
+            "zone_notices": [
+                status
+                for status in statuses.values()
+                if status.suspended and status.zone.unit_zone in held_zones
+            ],
+        },
+    )
 
 
 # --- Notices --------------------------------------------------------------------------

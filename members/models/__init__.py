@@ -5,6 +5,8 @@
 - ``area``: the member area's own records (discrepancy reports, contact change
   requests, rules acknowledgements, the staff view of submitted readings) and
   the private storage of residents' uploads.
+- ``jobs``: when each recurring job of the worker's schedule last ran.
+- ``zones``: the state of each zone of the member area (on, suspended, off).
 
 Import from ``members.models``; the submodules are an internal layout.
 """
@@ -19,6 +21,8 @@ from .area import (
     private_storage,
     report_attachment_path,
 )
+from .jobs import RecurringJobRun
+from .zones import ZoneState
 
 __all__ = [
     "AccountState",
@@ -26,10 +30,12 @@ __all__ = [
     "ContactChangeRequest",
     "DiscrepancyReport",
     "PrivateStorage",
+    "RecurringJobRun",
     "ResidentMeterReading",
     "RulesAcknowledgement",
     "User",
     "UserSession",
     "private_storage",
     "report_attachment_path",
+    "ZoneState",
 ]

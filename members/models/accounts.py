@@ -175,6 +175,7 @@ class AuditEvent(models.Model):
         STAFF_VIEW = "staff_view", _("staff viewed resident data")
         DATA_IMPORT = "data_import", _("data import")
         DATA_EXPORT = "data_export", _("data export")
+        ZONE_CHANGED = "zone_changed", _("zone of the member area switched")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     event = models.CharField(_("event"), max_length=40, choices=Event.choices)

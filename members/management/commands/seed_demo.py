@@ -1,6 +1,8 @@
 """Build the demo cooperative: pages, estates, units, ledgers, accounts.
 
-Idempotent: running it again leaves one copy of everything.
+Idempotent: running it again leaves one copy of everything. The site's
+structure is the one ``setup_site`` builds (``cms.site.build_site``, here with
+the demo's texts), and the zones of the member area are set up the same way.
 
 Lives in ``members``, the top layer: it orchestrates the demos of ``cms``,
 ``ledger`` and ``members``, which import one another only downwards.
@@ -12,6 +14,7 @@ from django.db import transaction
 from cms import demo as cms_demo
 from ledger import demo as ledger_demo
 from members import demo as members_demo
+from members.area.zones import zones_ensure
 
 
 class Command(BaseCommand):
@@ -29,4 +32,5 @@ class Command(BaseCommand):
             cms_demo.seed_community_notices(stdout=self.stdout)
         with transaction.atomic():
             members_demo.seed(stdout=self.stdout)
+            zones_ensure()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

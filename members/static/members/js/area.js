@@ -1,4 +1,4 @@
-// Member area: copy-to-clipboard buttons and print buttons (no inline script: CSP).
+// Member area: the menu, copy-to-clipboard buttons and print buttons (no inline script: CSP).
 // Without JavaScript the buttons stay hidden and the values remain selectable text.
 (function () {
     "use strict";
@@ -19,6 +19,15 @@
             });
         });
     });
+    // The member menu: open beside the content on wide screens, collapsed
+    // (one line above the content) on phones.
+    var menu = document.querySelector("[data-member-menu]");
+    if (menu && window.matchMedia) {
+        var wide = window.matchMedia("(min-width: 48.0625rem)");
+        var sync = function () { menu.open = wide.matches; };
+        sync();
+        wide.addEventListener("change", sync);
+    }
     document.querySelectorAll("[data-print]").forEach(function (button) {
         button.hidden = false;
         button.addEventListener("click", function () { window.print(); });

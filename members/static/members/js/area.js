@@ -28,6 +28,32 @@
         sync();
         wide.addEventListener("change", sync);
     }
+    // Data tables on phones: each cell gets its column's header as data-label,
+    // and area.css shows the rows as labelled blocks below 40rem (without
+    // JavaScript the table scrolls inside its own box instead).
+    document.querySelectorAll("table.data").forEach(function (table) {
+        var head = table.tHead && table.tHead.rows[0];
+        if (!head) { return; }
+        var labels = [];
+        Array.prototype.forEach.call(head.cells, function (cell) {
+            for (var i = 0; i < cell.colSpan; i += 1) { labels.push(cell.textContent.trim()); }
+        });
+        var sections = Array.prototype.slice.call(table.tBodies);
+        if (table.tFoot) { sections.push(table.tFoot); }
+        sections.forEach(function (section) {
+            Array.prototype.forEach.call(section.rows, function (row) {
+                var column = 0;
+                Array.prototype.forEach.call(row.cells, function (cell) {
+                    var label = labels.slice(column, column + cell.colSpan).join(" / ");
+                    if (cell.tagName === "TD" && label && !cell.hasAttribute("data-label")) {
+                        cell.setAttribute("data-label", label);
+                    }
+                    column += cell.colSpan;
+                });
+            });
+        });
+        table.classList.add("is-reflowed");
+    });
     document.querySelectorAll("[data-print]").forEach(function (button) {
         button.hidden = false;
         button.addEventListener("click", function () { window.print(); });

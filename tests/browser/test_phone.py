@@ -52,7 +52,8 @@ AUDIT = """async () => {
         && check.data.messageKey === "imgNode")
         && document.querySelector(node.target[0])?.closest("svg.chart");
     const incomplete = result.incomplete.map((item) => ({...item, nodes:
-        item.id === "color-contrast" ? item.nodes.filter((n) => !inChart(n)) : item.nodes}))
+        item.id === "color-contrast"
+            ? item.nodes.filter((n) => !inChart(n)) : item.nodes}))
         .filter((item) => item.nodes.length);
     const chart = [];
     for (const svg of document.querySelectorAll("svg.chart")) {
@@ -72,7 +73,9 @@ AUDIT = """async () => {
     for (const attr of ["aria-describedby", "aria-labelledby", "for"]) {
         for (const element of document.querySelectorAll(`[${attr}]`)) {
             for (const id of element.getAttribute(attr).split(/\\s+/)) {
-                if (id && !document.getElementById(id)) { missing.push(`${attr}=${id}`); }
+                if (id && !document.getElementById(id)) {
+                    missing.push(`${attr}=${id}`);
+                }
             }
         }
     }

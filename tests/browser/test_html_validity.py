@@ -120,6 +120,10 @@ def test_public_and_member_pages_have_no_html_errors(tmp_path, settings_isolated
     member = Client()
     member.force_login(User.objects.get(username="100001"))
     member_pages = crawl(member, ["/iok/"], "/iok/")
+    # The housing communities' notice pages (cms pages with the member menu).
+    member_pages.update(
+        crawl(member, ["/iok/ogloszenia-wspolnot/"], "/ogloszenia-wspolnot/")
+    )
     member_pages["/iok/security/"] = member.get("/iok/security/").content.decode()
     member_pages["/iok/password/"] = member.get("/iok/password/").content.decode()
     assert len(member_pages) >= 15, sorted(member_pages)

@@ -114,8 +114,11 @@ def member_pages(page, base: str) -> list[str]:
         if len(seen) > 2 and url.count("/") <= 2:
             continue
         page.goto(base + url)
+        # The member area and the housing communities' notice pages (cms
+        # pages under /ogloszenia-wspolnot/, with the same member menu).
         hrefs = page.eval_on_selector_all(
-            "a[href^='/iok/']", "links => links.map((a) => a.getAttribute('href'))"
+            "a[href^='/iok/'], a[href^='/ogloszenia-wspolnot/']",
+            "links => links.map((a) => a.getAttribute('href'))",
         )
         for href in hrefs:
             href = href.split("#")[0]
@@ -212,5 +215,6 @@ def test_every_member_and_public_page_on_a_phone_and_a_desktop(
         assert len(urls) >= 15, (width, urls)
         for path in ("/iok/platnosci/", "/iok/ogloszenia-wspolnot/", "/iok/kredyty/"):
             assert path in urls, (width, path)
+        assert [url for url in urls if url.startswith("/ogloszenia-wspolnot/")], urls
     (folder / "problems.json").write_text(json.dumps(problems, indent=1))
     assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)

@@ -14,7 +14,7 @@ PORT ?= 8000
 WORKER_CMD = $(PY) manage.py iok_worker
 
 .PHONY: run test install install-test migrate seed serve worker-command lint format \
-	messages test-sqlite test-postgres checks bench clean
+	messages test-sqlite test-postgres checks bench clean vnu
 
 ## make run: set up .venv, migrate SQLite, load the demo cooperative, serve :8000
 run: install
@@ -60,6 +60,10 @@ test-postgres: install-test
 	else \
 		echo "PostgreSQL not reachable at $(PG_URL): skipped the PostgreSQL run (CI runs it)."; \
 	fi
+
+## make vnu: the Nu Html Checker over the public and member pages (also part of `make test`)
+vnu: install-test
+	env -u DATABASE_URL $(PY) -m pytest tests/browser/test_html_validity.py
 
 migrate: install
 	$(PY) manage.py migrate --noinput

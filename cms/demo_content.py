@@ -268,6 +268,8 @@ PRIVACY_BODY = [
     },
 ]
 
+# The head office only: the estate offices come from the ledger's estates
+# (ledger/demo.py), the one list of them (cms.models.ContactPage).
 OFFICES = [
     {
         "kind": "head_office",
@@ -277,34 +279,6 @@ OFFICES = [
         "email": "sekretariat@sm-nadodrze.example",
         "opening_hours": "pon. 8:00–17:00\nwt.–czw. 7:00–15:00\npt. 7:00–13:00",
         "notes": "Wnioski o dostęp do IOK: pokój 204 (II piętro).",
-    },
-    {
-        "kind": "estate_office",
-        "name": "Administracja Osiedla Zaodrze",
-        "address": "ul. Piastowska 31\n45-082 Opole",
-        "phone": "77 454 20 31",
-        "email": "zaodrze@sm-nadodrze.example",
-        "opening_hours": "pon. 8:00–17:00\nwt.–pt. 7:00–15:00",
-        "notes": "Budynki przy ulicach Piastowskiej, Wiejskiej i Kościuszki.",
-    },
-    {
-        "kind": "estate_office",
-        "name": "Administracja Osiedla Śródmieście",
-        "address": "ul. Ozimska 52\n45-368 Opole",
-        "phone": "77 454 20 52",
-        "email": "srodmiescie@sm-nadodrze.example",
-        "opening_hours": "pon. 8:00–17:00\nwt.–pt. 7:00–15:00",
-        "notes": "Budynki przy ulicach Ozimskiej, Reymonta i Damrota.",
-    },
-    {
-        "kind": "estate_office",
-        "name": "Administracja Osiedla Malinka",
-        "address": "ul. Malinowa 7\n45-220 Opole",
-        "phone": "77 454 20 07",
-        "email": "malinka@sm-nadodrze.example",
-        "opening_hours": "pon. 8:00–17:00\nwt.–pt. 7:00–15:00",
-        "notes": "Budynki przy ulicach Malinowej, Jagiellonów oraz wspólnoty "
-        "mieszkaniowe zarządzane przez Spółdzielnię.",
     },
 ]
 

@@ -1,12 +1,16 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import media as cms_media
+from cms import site_files
 from cms import views as cms_views
 from cms.health import healthz
 
@@ -24,7 +28,16 @@ urlpatterns = [
         name="document-serve",
     ),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch of every page (templates/includes/language_switch.html):
+    # Django's set_language, which sets the language cookie read by
+    # cms.middleware.PolishFirstLocaleMiddleware. POST only; exempt from CSRF
+    # because anonymous public pages are cached and must carry no per-visitor
+    # token, and a forged request can do no more than switch the language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("robots.txt", site_files.robots_txt, name="robots-txt"),
+    path("favicon.ico", site_files.favicon, name="favicon"),
+    # Public pages only (cms.site_files explains how private ones are left out).
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("szukaj/", cms_views.search, name="search"),
     # The member area's notice list (members/area/notice_views.py); included by
     # name, so the cms package itself never imports members.

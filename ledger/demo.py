@@ -367,7 +367,9 @@ class DemoBuilder:
                 code=code,
                 defaults={
                     "name": name,
-                    "office_name": f"Administracja {name}",
+                    # "Osiedle Chabry" -> "Administracja Osiedla Chabry".
+                    "office_name": "Administracja "
+                    + name.replace("Osiedle ", "Osiedla ", 1),
                     "office_address": office_address,
                     "office_phone": phone,
                     "office_email": f"{code.lower()}@example.org",

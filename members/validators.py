@@ -10,7 +10,15 @@ characters: see docs/security.md.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
+
+#: Django's UserAttributeSimilarityValidator message. Django's Polish puts the
+#: field's name in the nominative ("zbyt podobne do nazwa użytkownika"); the
+#: members catalogue (ahead of django.contrib.auth's) gives a grammatical form.
+#: Marked here so that makemessages keeps the entry.
+SIMILARITY_MESSAGE = gettext_noop(
+    "The password is too similar to the %(verbose_name)s."
+)
 
 BOARD_MIN_LENGTH = 6
 BOARD_MIN_DIGITS = 1

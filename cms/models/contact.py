@@ -10,15 +10,16 @@ from wagtail.search import index
 
 from modelcluster.fields import ParentalKey
 
+from ledger.queries import estate_offices
+
 from .blocks import RICH_TEXT_FEATURES
 
 
 class ContactPage(Page):
-    """Where to go: the head office and every estate office, edited by staff.
-
-    Self-contained for now; the estate offices may later come from the ledger's
-    Estate records.
-    """
+    """Where to go: the head office (edited here by staff) and every estate
+    office, read from the ledger's Estate records (``ledger.queries.
+    estate_offices``), the one list the member area shows too. Offices of the
+    kind "estate office" entered here are not shown: edit the estate instead."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
@@ -39,6 +40,16 @@ class ContactPage(Page):
     max_count = 1
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["head_offices"] = [
+            office
+            for office in self.offices.all()
+            if office.kind == ContactOffice.Kind.HEAD_OFFICE
+        ]
+        context["estate_offices"] = estate_offices()
+        return context
 
     class Meta:
         verbose_name = _("contact page")

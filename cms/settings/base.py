@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.typed_table_block",
     "wagtail.contrib.search_promotions",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # the sitemap.xml template (wagtail.contrib.sitemaps)
 ]
 
 MIDDLEWARE = [
@@ -273,6 +275,9 @@ LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
 WAGTAIL_CONTENT_LANGUAGES = [("pl", _("Polish"))]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("pl", "Polski"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language switch (set_language) remembers the choice for a year in the
+# django_language cookie; without it the site speaks Polish (cms.middleware).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 # The cooperative's short date forms (14.03.2025) over Django's (cms/formats/pl).
 FORMAT_MODULE_PATH = ["cms.formats"]
 TIME_ZONE = "Europe/Warsaw"

@@ -104,6 +104,7 @@ from .summaries import (
 )
 from .units import (
     communities_for_party,
+    estate_offices,
     rights_for_party,
     unit_for_party,
     units_for_party,
@@ -179,4 +180,5 @@ __all__ = [
     "unit_totals",
     "units_for_party",
     "window_filter",
+    "estate_offices",
 ]

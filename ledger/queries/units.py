@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from ledger.models import HousingCommunity, Party, Unit, UnitRight
+from ledger.models import Estate, HousingCommunity, Party, Unit, UnitRight
 
 from .base import UnitNotVisible, held_on
 
@@ -47,3 +47,9 @@ def communities_for_party(*, party: Party, on: dt.date) -> QuerySet[HousingCommu
         party=party, unit__building__community=OuterRef("pk")
     )
     return HousingCommunity.objects.filter(Exists(valid_rights)).order_by("name")
+
+
+def estate_offices() -> list[Estate]:
+    """Every estate office (public contact data, no member data): the one list
+    the public contact page and the member area's office cards show."""
+    return list(Estate.objects.order_by("name"))

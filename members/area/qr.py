@@ -146,6 +146,9 @@ def render_qr_svg(payload: str) -> SafeString:
     svg = code.make_image().to_string(encoding="unicode")
     # The XML declaration is not allowed inside HTML.
     svg = re.sub(r"^<\?xml[^>]*\?>\s*", "", svg)
+    # qrcode names its path id="qr-path": a page with two units' codes would
+    # repeat the id, which HTML forbids.
+    svg = svg.replace(' id="qr-path"', "")
     # The SVG comes from our own payload, built only of allowed characters, and
     # qrcode writes nothing but a path: safe to inline.
     return mark_safe(svg)  # noqa: S308

@@ -3,6 +3,7 @@
 from django import template
 
 from ledger.formatting import format_quantity
+from members.area.zones import menu_items
 
 register = template.Library()
 
@@ -12,3 +13,10 @@ def meter_value(value) -> str:
     """A reading, consumption or rate without trailing zeros:
     ``ledger.formatting.format_quantity``."""
     return format_quantity(value)
+
+
+@register.simple_tag
+def member_menu(url_name: str | None) -> list[dict]:
+    """The member menu's entries for the page named ``url_name``
+    (``members.area.zones.menu_items``, the one place they come from)."""
+    return menu_items(url_name)

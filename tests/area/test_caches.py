@@ -14,7 +14,7 @@ import pytest
 import time_machine
 
 from cms.models import NoticeIndexPage, SiteSettings
-from ledger.caching import deploy_version, namespace
+from ledger.caching import NAMESPACES, deploy_version, namespace
 from tests.area.conftest import NOON, add_notice
 from tests.factories import DataImportFactory
 
@@ -87,8 +87,9 @@ def test_the_member_navigation_and_zone_cards_are_kept_per_deploy(
             settings.IOK_RELEASE = release
             deploy_version.cache_clear()
             dashboard_html(resident_client)
+            links = NAMESPACES["site-links"].version()
             for name, vary_on in (
-                ("iok_area_nav", ["pl", "dashboard", release]),
+                ("iok_member_menu", ["pl", "dashboard", release, links]),
                 ("iok_area_zones", ["pl", release]),
             ):
                 key = make_template_fragment_key(name, vary_on)

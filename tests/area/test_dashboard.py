@@ -120,7 +120,9 @@ def test_a_unit_whose_right_ended_is_not_on_the_dashboard(resident_client, resid
     right.save()
     response = dashboard(resident_client)
     assert response.context["summaries"] == []
-    assert "Nie masz dziś przypisanego żadnego lokalu" in response.content.decode()
+    assert (
+        "Nie mają Państwo dziś przypisanego żadnego lokalu" in response.content.decode()
+    )
 
 
 def test_the_dashboard_links_to_every_zone(resident_client, resident):

@@ -118,7 +118,7 @@ def test_a_new_meter_is_also_checked_against_the_daily_cap(resident_client, mete
 def test_the_same_day_cannot_be_submitted_twice_while_pending(resident_client, meter):
     assert submit(resident_client, meter, "30").status_code == 302
     message = errors(submit(resident_client, meter, "30,5"))
-    assert "został już przez Ciebie zgłoszony" in message
+    assert "został już przez Państwa zgłoszony" in message
 
 
 def test_the_meter_page_shows_consumption_as_a_readable_chart_and_a_table(

@@ -53,7 +53,7 @@ def test_answered_without_an_answer_is_refused_on_the_answer_field(
     assert response.status_code == 200, "the form should be shown again"
     html = response.content.decode()
     assert response.context["form"].errors == {
-        "answer": ["Wpisz odpowiedź dla mieszkańca."]
+        "answer": ["Prosimy wpisać odpowiedź dla mieszkańca."]
     }
     assert "members_report_answered_has_answer" not in html
     assert "Ograniczenie" not in html

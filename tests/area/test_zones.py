@@ -89,7 +89,7 @@ def test_an_empty_or_unchanged_request_is_refused(resident_client, resident):
         bad = resident_client.post(
             reverse("members:contact"), {"postal_code": "45273", "city": "Opole"}
         )
-    assert "Wypełnij co najmniej jedno pole" in empty.content.decode()
+    assert "Prosimy wypełnić co najmniej jedno pole" in empty.content.decode()
     assert "inną niż dane, które mamy" in same.content.decode()
     assert "00-000" in bad.content.decode()
     assert not ContactChangeRequest.objects.exists()
@@ -103,14 +103,14 @@ def test_membership_data_are_shown(resident_client):
     assert "Członek nr CZ-A-1" in html
     assert "500,00\xa0zł" in html and "100,00\xa0zł" in html
     assert "Uchwała Zarządu nr 12/2005" in html
-    assert "Nie jesteś członkiem" not in html
+    assert "Nie są Państwo członkiem" not in html
 
 
 def test_not_a_member_is_explained(client, other_resident):
     user, *_ = other_resident
     client.force_login(user)
     html = get(client, "membership").content.decode()
-    assert "Nie jesteś członkiem Spółdzielni" in html
+    assert "Nie są Państwo członkiem Spółdzielni" in html
     assert "nie ma wpisu" in html
     assert "Członkostwo nie jest potrzebne, aby korzystać z IOK" in html
 
@@ -122,7 +122,7 @@ def test_an_ended_membership_is_shown_as_such(resident_client, resident):
     membership.save()
     html = get(resident_client, "membership").content.decode()
     assert "To członkostwo ustało" in html
-    assert "obecnie nie jesteś członkiem" in html
+    assert "obecnie nie są Państwo członkiem" in html
 
 
 # --- Loans ------------------------------------------------------------------------
@@ -197,7 +197,7 @@ def test_notices_zone_lists_what_the_resident_may_read(resident_client, notices)
     assert notices["residents"].title in html
     assert notices["draft"].title not in html
     assert notices["board_only"].title not in html
-    assert "Ogłoszenia Twojej wspólnoty mieszkaniowej" in html
+    assert "Ogłoszenia Państwa wspólnoty mieszkaniowej" in html
 
 
 # --- Rules (§IV.4) ----------------------------------------------------------------

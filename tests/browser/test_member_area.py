@@ -169,6 +169,9 @@ def test_resident_journey_on_desktop_and_phone(demo_server, browser, artifacts):
             width = page.evaluate("() => document.documentElement.scrollWidth")
             assert width <= viewport["width"] + 1, width
 
+        # On a phone the member menu (with the logout button) is collapsed.
+        if name == "phone":
+            page.locator("#member-menu summary").click()
         page.get_by_role("button", name="Wyloguj").click()
         page.wait_for_url("**/iok/login/")
         assert page.get_by_text("Wylogowano").is_visible()

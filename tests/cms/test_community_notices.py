@@ -714,3 +714,16 @@ def test_dashboard_list_follows_publishing_and_rights_at_once(
         valid_to=timezone.localdate() - DAY
     )
     assert "Zebranie wspólnoty" not in client.get("/iok/").content.decode()
+
+
+def test_community_notice_pages_show_the_one_member_menu(owner, notice, index, section):
+    """Issue 14: the community-notice pages carry the same member menu as the
+    member area, with "Notices of my communities" as the current entry."""
+    client = logged_in(owner)
+    for url in (notice.url, index.url, section.url, LIST_URL):
+        html = client.get(url).content.decode()
+        menu = html[
+            html.index('<details class="member-nav"') : html.index("</details>")
+        ]
+        assert 'href="/iok/platnosci/"' in menu, url
+        assert '<a href="/iok/ogloszenia-wspolnot/" aria-current="page">' in menu, url

@@ -16,6 +16,7 @@ from cms.models import (
     SiteSettings,
     StandardPage,
 )
+from tests.factories import EstateFactory
 
 PAGE_TYPES = [
     HomePage,
@@ -149,15 +150,27 @@ def test_pages_have_a_skip_link_and_no_inline_scripts_or_styles(
 def test_contact_page_lists_head_office_and_every_estate_office(
     client: Client, demo_site
 ):
+    """The estate offices are the ledger's estates (one list, also shown in the
+    member area), not a copy kept on the page."""
+    EstateFactory(
+        name="Osiedle Chabry",
+        office_name="Administracja Osiedla Chabry",
+        office_phone="77 455 30 20",
+        office_hours="pon. 8:00–17:00",
+    )
+    EstateFactory(name="Osiedle Zaodrze", office_name="Administracja Osiedla Zaodrze")
     html = client.get(ContactPage.objects.get().url).content.decode()
     for office in (
         "Siedziba Zarządu Spółdzielni",
+        "Administracja Osiedla Chabry",
         "Administracja Osiedla Zaodrze",
-        "Administracja Osiedla Śródmieście",
-        "Administracja Osiedla Malinka",
     ):
         assert office in html
-    assert 'href="tel:774542031"' in html
+    assert html.index("Administracja Osiedla Chabry") < html.index(
+        "Administracja Osiedla Zaodrze"
+    )
+    assert "Administracja Osiedle" not in html
+    assert 'href="tel:774553020"' in html
     assert "pon. 8:00–17:00" in html
 
 

@@ -12,7 +12,7 @@ from .conftest import login, make_resident
 
 pytestmark = pytest.mark.django_db
 
-BLOCKED_TEXT = "To konto zostało zablokowane. Skontaktuj się z biurem Spółdzielni"
+BLOCKED_TEXT = "To konto zostało zablokowane. Prosimy o kontakt z biurem Spółdzielni"
 
 
 def test_blocked_user_cannot_log_in_and_is_told_to_contact_the_office(client):
@@ -52,8 +52,9 @@ def test_a_session_of_a_user_blocked_elsewhere_ends_on_its_next_request(
     )
     response = member_client.get("/iok/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/iok/login/")
-    assert "Twoje konto zostało zablokowane. Skontaktuj się z biurem Spółdzielni." in (
-        response.content.decode()
+    assert (
+        "Państwa konto zostało zablokowane. Prosimy o kontakt z biurem Spółdzielni."
+        in (response.content.decode())
     )
     assert "_auth_user_id" not in member_client.session
 

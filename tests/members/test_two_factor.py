@@ -37,7 +37,10 @@ def test_admin_login_form_asks_for_the_code_in_polish(client):
 def test_staff_admin_login_without_second_factor_is_refused(client, staff_user):
     response = admin_login(client, "kierownik", "Admin12345!")
     assert response.status_code == 200
-    assert "Wpisz kod z aplikacji uwierzytelniającej." in response.content.decode()
+    assert (
+        "Prosimy wpisać kod z aplikacji uwierzytelniającej."
+        in response.content.decode()
+    )
     assert "_auth_user_id" not in client.session
     assert client.get("/admin/")["Location"].startswith("/admin/login/")
 
@@ -192,7 +195,7 @@ def test_resident_turns_totp_on_and_then_login_asks_for_the_code(member_client, 
             in client.post("/iok/login/code/", {"code": "000000"}).content.decode()
         )
         too_soon = client.post("/iok/login/code/", {"code": totp_now(device)})
-        assert "Odczekaj chwilę" in too_soon.content.decode()
+        assert "Prosimy odczekać chwilę" in too_soon.content.decode()
         clock.shift(timedelta(seconds=5))
         done = client.post("/iok/login/code/", {"code": totp_now(device)})
         assert done["Location"] == "/iok/"

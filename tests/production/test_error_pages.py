@@ -54,7 +54,7 @@ def test_crash_gets_the_polish_500_page_without_details(anonymous):
     assert response.status_code == 500
     body = assert_no_leak(response)
     assert "Błąd serwera" in body
-    assert "Spróbuj ponownie za kilka minut" in body
+    assert "Prosimy spróbować ponownie za kilka minut" in body
 
 
 @pytest.mark.django_db

@@ -989,10 +989,24 @@ class DemoBuilder:
         ).order_by("unit_id", "booking_date", "id")
         settlements = []
         open_charges: dict[int, list[list]] = {}
+        # What is left of payments made in advance: an account in credit
+        # settles the next charges as they are booked (issue 14, item 7).
+        credits: dict[int, list[list]] = {}
         for entry in entries:
             queue = open_charges.setdefault(entry.unit_id, [])
+            credit = credits.setdefault(entry.unit_id, [])
             if entry.kind == LedgerEntry.Kind.CHARGE:
-                queue.append([entry, -entry.amount])
+                owed = -entry.amount
+                while owed > 0 and credit:
+                    payment, left = credit[0]
+                    paid = min(left, owed)
+                    settlements.append((payment.pk, entry.pk, paid))
+                    owed -= paid
+                    credit[0][1] -= paid
+                    if credit[0][1] == 0:
+                        credit.pop(0)
+                if owed > 0:
+                    queue.append([entry, owed])
             elif entry.kind == LedgerEntry.Kind.PAYMENT:
                 left = entry.amount
                 while left > 0 and queue:
@@ -1003,6 +1017,8 @@ class DemoBuilder:
                     queue[0][1] -= paid
                     if queue[0][1] == 0:
                         queue.pop(0)
+                if left > 0:
+                    credit.append([entry, left])
         write_rows(EntrySettlement, ("payment_id", "charge_id", "amount"), settlements)
 
     def write_loans(self) -> int:

@@ -49,7 +49,7 @@ from ledger.models import (
     Unit,
     UnitRight,
 )
-from ledger.validators import make_nrb
+from ledger.validators import NIP_WEIGHTS, make_nrb
 
 SOURCE = "demo"
 PREFIX = "demo-"
@@ -57,6 +57,17 @@ SEED = "smlw-733/2012"
 DEMO_PARTIES = ("100001", "100002", "100003")
 GROSZ = Decimal("0.01")
 THOUSANDTH = Decimal("0.001")
+
+
+def demo_nip(base: int) -> str:
+    """A valid NIP from nine digits (the next base when the check digit would
+    be 10)."""
+    while True:
+        digits = f"{base:09d}"
+        check = sum(int(d) * w for d, w in zip(digits, NIP_WEIGHTS, strict=True)) % 11
+        if check != 10:
+            return f"{digits}{check}"
+        base += 1
 
 
 def seed(*, units: int = 60, years: int = 10, stdout) -> None:
@@ -398,6 +409,9 @@ class DemoBuilder:
                         ),
                         "address": f"{address}, {postal} Opole",
                         "estate": estate,
+                        # Its own NIP and account: its owners pay there.
+                        "nip": demo_nip(754_300_000 + b),
+                        "bank_account": make_nrb(f"12401587{900_000 + b:016d}"),
                     },
                 )
                 communities[community.code] = community

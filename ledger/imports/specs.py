@@ -46,6 +46,7 @@ from .parsing import (
     Integer,
     Key,
     Month,
+    Nip,
     Number,
     Text,
 )
@@ -432,6 +433,8 @@ _register(
             text("name", HousingCommunity, required=True),
             text("address", HousingCommunity),
             ref("estate", ESTATE),
+            col("nip", Nip(), required=False),
+            col("bank_account", BankAccount(), required=False),
         ],
         master=True,
     )

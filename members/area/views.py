@@ -40,7 +40,7 @@ from .forms import (
     LedgerFilterForm,
     MeterReadingForm,
 )
-from .qr import TransferData, qr_svg
+from .qr import TransferData, qr_svg, recipient_for
 
 NOTICES_ON_DASHBOARD = 5
 
@@ -479,14 +479,15 @@ def payments_view(request: HttpRequest) -> HttpResponse:
     for summary in ledger_queries.unit_summaries(party=party, on=today):
         unit = summary.unit
         amount = summary.balance.arrears
+        recipient = recipient_for(unit, links)
         transfer = None
         qr = None
-        if unit.bank_account:
+        if recipient.account:
             transfer = TransferData(
-                nip=links.nip,
-                account=unit.bank_account,
+                nip=recipient.nip,
+                account=recipient.account,
                 amount=amount,
-                recipient=links.cooperative_name,
+                recipient=recipient.name,
                 title=_("Charges %(unit)s") % {"unit": unit},
             )
             try:
@@ -496,6 +497,7 @@ def payments_view(request: HttpRequest) -> HttpResponse:
         payments.append(
             {
                 "summary": summary,
+                "recipient": recipient,
                 "amount": amount,
                 "amount_text": f"{amount:.2f}".replace(".", ","),
                 "transfer": transfer,

@@ -41,6 +41,7 @@ from .forms import (
     MeterReadingForm,
 )
 from .qr import TransferData, qr_svg, recipient_for
+from .statement_pdf import statement_pdf
 
 NOTICES_ON_DASHBOARD = 5
 
@@ -222,6 +223,29 @@ def ledger_print_view(request: HttpRequest, unit_id: int) -> HttpResponse:
             "printed_at": timezone.localtime(),
         },
     )
+
+
+@member_required
+def ledger_pdf_view(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """The statement of the chosen period as a PDF: the same access rules and
+    filter as the ledger page, served privately (never stored by a cache)."""
+    ledger, _form = _ledger_page(request, unit_id, paginate=False)
+    unit = ledger.summary.unit
+    links = get_site_links()
+    content = statement_pdf(
+        ledger,
+        party=request.user.party,
+        recipient=recipient_for(unit, links),
+        manager=links.cooperative_name,
+        printed_at=timezone.localtime(),
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = (
+        f"wyciag-{unit.code}-{ledger.date_from:%Y%m%d}-{ledger.date_to:%Y%m%d}.pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store, max-age=0"
+    return response
 
 
 @member_required

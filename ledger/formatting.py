@@ -124,6 +124,9 @@ class BalanceWords:
     state: str
     headlines: list[tuple[str, str]]
     figures: list[tuple[str, str]]
+    #: The amounts of ``figures`` as numbers (``(label, Decimal)``; the last
+    #: payment is not among them), for spreadsheets.
+    amounts: list[tuple[str, Decimal]] = ()
 
 
 def due_later_label(breakdown) -> str:
@@ -167,13 +170,14 @@ def balance_words(breakdown, *, monthly_charge: Decimal | None = None) -> Balanc
         )
     # Arrears and what falls due later are named only when there are any:
     # "Zaległość 0,00 zł" would still read as a reproach.
-    figures = [(_("Balance as of today"), fmt(total))]
+    amounts = [(_("Balance as of today"), total)]
     if breakdown.overdue > 0:
-        figures.append((_("Arrears (past the due date)"), fmt(breakdown.overdue)))
+        amounts.append((_("Arrears (past the due date)"), breakdown.overdue))
     if breakdown.due_later > 0:
-        figures.append((due_later, fmt(breakdown.due_later)))
+        amounts.append((due_later, breakdown.due_later))
     if monthly_charge not in (None, ""):
-        figures.append((_("Current monthly charge"), fmt(monthly_charge)))
+        amounts.append((_("Current monthly charge"), monthly_charge))
+    figures = [(label, fmt(value)) for label, value in amounts]
     payment = breakdown.last_payment
     figures.append(
         (
@@ -184,4 +188,4 @@ def balance_words(breakdown, *, monthly_charge: Decimal | None = None) -> Balanc
             else _("none recorded"),
         )
     )
-    return BalanceWords(state, headlines, figures)
+    return BalanceWords(state, headlines, figures, amounts)

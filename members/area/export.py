@@ -20,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from ledger import queries as ledger_queries
 from ledger.csv_writer import write_rows
-from ledger.formatting import format_date
+from ledger.formatting import balance_words, format_date
 from ledger.models import Party, UnitRight
 from members.area.services import attachment_download
 from members.models import (
@@ -103,6 +103,29 @@ def ledger_csv(page: ledger_queries.LedgerPage) -> str:
                 page.closing_balance,
             ]
         )
+    breakdown = page.summary.breakdown if page.summary else None
+    if breakdown is not None:
+        # The balance as of today in the words of every other page
+        # (``ledger.formatting.balance_words``): this month's charges not
+        # booked yet, then the balance, arrears and what is to pay by when.
+        for charge in breakdown.month_charges:
+            if charge.simulated:
+                rows.append(
+                    [
+                        breakdown.balance.as_of,
+                        "",
+                        charge.due_date,
+                        _("This month's charge, not booked yet (§III.4)"),
+                        charge.component.name if charge.component else "",
+                        "",
+                        "",
+                        charge.amount,
+                        "",
+                        "",
+                    ]
+                )
+        for label, value in balance_words(breakdown).amounts:
+            rows.append([breakdown.balance.as_of, "", "", label, *[""] * 5, value])
     return write_csv(header, rows)
 
 

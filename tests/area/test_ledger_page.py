@@ -146,9 +146,17 @@ def test_csv_download_is_a_polish_spreadsheet(resident_client, unit):
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert rows[0][0] == "Data księgowania"
     assert rows[1][3] == "Saldo początkowe"
-    assert rows[-1][3] == "Saldo końcowe"
-    assert rows[-1][-1] == "-30,00"
+    closing = [row for row in rows if row[3] == "Saldo końcowe"]
+    assert closing[0][-1] == "-30,00"
     assert any(row[7] == "300,00" for row in rows[2:-1])  # debit, no sign
+    # Then today's balance in the words of every page: March's charges, not
+    # booked yet, make the closing balance the balance of the dashboard.
+    after = rows[rows.index(closing[0]) + 1 :]
+    simulated = [row for row in after if "jeszcze niezaksięgowana" in row[3]]
+    assert [row[7] for row in simulated] == ["300,00", "150,00", "80,00"]
+    figures = {row[3]: row[-1] for row in after if row not in simulated}
+    assert figures["Saldo na dziś"] == "-560,00"
+    assert "Zaległość (po terminie płatności)" in figures
 
 
 def test_csv_cells_cannot_run_as_formulas(resident_client, unit):

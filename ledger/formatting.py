@@ -179,13 +179,13 @@ def balance_words(breakdown, *, monthly_charge: Decimal | None = None) -> Balanc
         amounts.append((_("Current monthly charge"), monthly_charge))
     figures = [(label, fmt(value)) for label, value in amounts]
     payment = breakdown.last_payment
+    # The date goes with the label, so the amount column stays narrow (phones).
     figures.append(
         (
-            _("Last payment"),
-            _("%(amount)s on %(date)s")
-            % {"amount": fmt(payment.amount), "date": format_date(payment.booking_date)}
-            if payment
-            else _("none recorded"),
+            _("Last payment, %(date)s") % {"date": format_date(payment.booking_date)},
+            fmt(payment.amount),
         )
+        if payment
+        else (_("Last payment"), _("none recorded"))
     )
     return BalanceWords(state, headlines, figures, amounts)

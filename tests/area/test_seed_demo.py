@@ -63,7 +63,7 @@ def by_hand(party, unit) -> dict:
         if entry.booking_date > TODAY or not inside(entry.booking_date):
             continue
         booked += entry.amount
-        if entry.amount < 0 and entry.due_date and entry.due_date > TODAY:
+        if entry.amount < 0 and entry.due_date and entry.due_date >= TODAY:
             not_yet_due -= entry.amount
     simulated = monthly = Decimal("0.00")
     for schedule in ChargeSchedule.objects.filter(unit=unit):
@@ -74,7 +74,7 @@ def by_hand(party, unit) -> dict:
         monthly += schedule.monthly_amount
         if schedule.component_id not in booked_components and inside(TODAY):
             simulated -= schedule.monthly_amount
-            if min(schedule.due_day, 28) > TODAY.day:
+            if min(schedule.due_day, 28) >= TODAY.day:  # due on the day: not late
                 not_yet_due += schedule.monthly_amount
     total = booked + simulated
     overdue = max(-(total + not_yet_due), Decimal("0.00"))
@@ -114,11 +114,14 @@ def test_100001_sees_both_zones_with_hand_computed_balances(client, seeded):
             "monthly": summary.monthly_charge,
         }
         assert got == expected, zone
-        words = (
-            f"Nadpłata: {format_money(expected['balance'])}"
-            if expected["balance"] > 0
-            else f"Zaległość: {format_money(-expected['balance'])}"
-        )
+        # The money words (issue 14): arrears are only what is past its due
+        # date; what falls due later is "to pay by".
+        if expected["overdue"] > 0:
+            words = f"Zaległość: {format_money(expected['overdue'])}"
+        elif expected["later"] > 0:
+            words = f": {format_money(expected['later'])}"  # "Do zapłaty do <date>"
+        else:
+            words = f"Nadpłata: {format_money(expected['balance'])}"
         assert words in html, (zone, words)
         assert format_money(expected["monthly"]) in html
 

@@ -343,7 +343,7 @@ def balance_breakdown(
 ) -> BalanceBreakdown:
     """The balance with its parts: this month's charges by component, what has
     fallen due and what falls due later this month, the last payment and when
-    the data were last imported. A fixed number of queries (at most five)."""
+    the data were last imported. A fixed number of queries (at most four)."""
     return _breakdown(party_scope(party=party, unit=unit), on=on)
 
 

@@ -122,7 +122,7 @@ class Document(FPDF):
 
     def paragraph(self, text: str, *, size: int = BODY, bold: bool = False) -> None:
         self.set_font(FONT, "B" if bold else "", size)
-        self.multi_cell(0, size * 0.5, text, new_x=XPos.LMARGIN)
+        self.multi_cell(0, size * 0.5, text, new_x=XPos.LMARGIN, align="L")
         self.ln(1)
         self.set_font(FONT, "", BODY)
 

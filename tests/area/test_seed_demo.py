@@ -134,3 +134,21 @@ def test_100001_sees_both_zones_with_hand_computed_balances(client, seeded):
     right = UnitRight.objects.get(party=party, unit=units["community"])
     assert right.valid_from > dt.date(2021, 1, 1)
     assert "symulacja" in html and "Dane z systemu finansowo-księgowego" in html
+
+
+def test_a_payment_in_advance_is_paired_with_the_charges_it_later_covers(seeded):
+    """Issue 14, item 7: 100001's cooperative flat is in credit; what a
+    payment leaves over settles the next charges as they are booked."""
+    from ledger.models import EntrySettlement
+
+    unit = Unit.objects.get(rights__party=seeded, zone="cooperative")
+    pairs = EntrySettlement.objects.filter(payment__unit=unit).select_related(
+        "payment", "charge"
+    )
+    assert pairs.exists()
+    in_advance = [
+        pair for pair in pairs if pair.payment.booking_date < pair.charge.booking_date
+    ]
+    assert in_advance, "a payment made before its charge must be paired with it"
+    for pair in in_advance:
+        assert 0 < pair.amount <= -pair.charge.amount

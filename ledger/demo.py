@@ -49,7 +49,7 @@ from ledger.models import (
     Unit,
     UnitRight,
 )
-from ledger.validators import make_nrb
+from ledger.validators import NIP_WEIGHTS, make_nrb
 
 SOURCE = "demo"
 PREFIX = "demo-"
@@ -57,6 +57,17 @@ SEED = "smlw-733/2012"
 DEMO_PARTIES = ("100001", "100002", "100003")
 GROSZ = Decimal("0.01")
 THOUSANDTH = Decimal("0.001")
+
+
+def demo_nip(base: int) -> str:
+    """A valid NIP from nine digits (the next base when the check digit would
+    be 10)."""
+    while True:
+        digits = f"{base:09d}"
+        check = sum(int(d) * w for d, w in zip(digits, NIP_WEIGHTS, strict=True)) % 11
+        if check != 10:
+            return f"{digits}{check}"
+        base += 1
 
 
 def seed(*, units: int = 60, years: int = 10, stdout) -> None:
@@ -400,6 +411,9 @@ class DemoBuilder:
                         ),
                         "address": f"{address}, {postal} Opole",
                         "estate": estate,
+                        # Its own NIP and account: its owners pay there.
+                        "nip": demo_nip(754_300_000 + b),
+                        "bank_account": make_nrb(f"12401587{900_000 + b:016d}"),
                     },
                 )
                 communities[community.code] = community
@@ -991,10 +1005,24 @@ class DemoBuilder:
         ).order_by("unit_id", "booking_date", "id")
         settlements = []
         open_charges: dict[int, list[list]] = {}
+        # What is left of payments made in advance: an account in credit
+        # settles the next charges as they are booked (issue 14, item 7).
+        credits: dict[int, list[list]] = {}
         for entry in entries:
             queue = open_charges.setdefault(entry.unit_id, [])
+            credit = credits.setdefault(entry.unit_id, [])
             if entry.kind == LedgerEntry.Kind.CHARGE:
-                queue.append([entry, -entry.amount])
+                owed = -entry.amount
+                while owed > 0 and credit:
+                    payment, left = credit[0]
+                    paid = min(left, owed)
+                    settlements.append((payment.pk, entry.pk, paid))
+                    owed -= paid
+                    credit[0][1] -= paid
+                    if credit[0][1] == 0:
+                        credit.pop(0)
+                if owed > 0:
+                    queue.append([entry, owed])
             elif entry.kind == LedgerEntry.Kind.PAYMENT:
                 left = entry.amount
                 while left > 0 and queue:
@@ -1005,6 +1033,8 @@ class DemoBuilder:
                     queue[0][1] -= paid
                     if queue[0][1] == 0:
                         queue.pop(0)
+                if left > 0:
+                    credit.append([entry, left])
         write_rows(EntrySettlement, ("payment_id", "charge_id", "amount"), settlements)
 
     def write_loans(self) -> int:

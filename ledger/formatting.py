@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils import dateformat
 from django.utils.formats import get_format, number_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from ledger.queries import money
 
@@ -101,3 +103,89 @@ def format_date(value: dt.date | None, format_name: str = "SHORT_DATE_FORMAT") -
     a datetime is shown in its own time zone, so pass a local one). ``None``
     shows as an empty string."""
     return date_formatter(format_name)(value)
+
+
+# --- The words for a balance --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BalanceWords:
+    """What a balance is called, the one source of the words on the
+    dashboard, the ledger and payments pages, the PDF statement and the CSV.
+
+    ``state`` (``BalanceBreakdown.state``): ``overdue`` (something is past its
+    due date: "Zaległość"), ``due`` (only this month's charges not yet due:
+    "Do zapłaty do <due date>"), ``credit`` (paid in advance) or ``zero``.
+    ``headlines`` are the sentences shown big, most urgent first, each as
+    ``(kind, text)`` with kind ``arrears``, ``due``, ``overpayment`` or
+    ``zero``; ``figures`` the labelled amounts under them
+    (``(label, amount text)``)."""
+
+    state: str
+    headlines: list[tuple[str, str]]
+    figures: list[tuple[str, str]]
+    #: The amounts of ``figures`` as numbers (``(label, Decimal)``; the last
+    #: payment is not among them), for spreadsheets.
+    amounts: list[tuple[str, Decimal]] = ()
+
+
+def due_later_label(breakdown) -> str:
+    """ "To pay by <date>" for what falls due later this month."""
+    due = breakdown.next_due_date
+    if due is None:
+        return _("To pay later this month")
+    return _("To pay by %(date)s") % {"date": format_date(due)}
+
+
+def balance_words(breakdown, *, monthly_charge: Decimal | None = None) -> BalanceWords:
+    """The words for ``breakdown`` (a ``ledger.queries.BalanceBreakdown``):
+    what is past its due date is arrears, this month's charges not yet due
+    are "to pay by" their due date, and the balance is the balance."""
+    fmt = money_formatter()
+    state = breakdown.state
+    total = breakdown.balance.total
+    due_later = due_later_label(breakdown)
+    headlines = []
+    if state == "overdue":
+        headlines.append(
+            ("arrears", _("Arrears: %(amount)s") % {"amount": fmt(breakdown.overdue)})
+        )
+    if state in ("overdue", "due") and breakdown.due_later > 0:
+        headlines.append(("due", f"{due_later}: {fmt(breakdown.due_later)}"))
+    if state == "credit":
+        headlines.append(
+            (
+                "overpayment",
+                _("Overpayment: %(amount)s")
+                % {"amount": fmt(breakdown.balance.overpayment)},
+            )
+        )
+    if state == "zero":
+        headlines.append(
+            (
+                "zero",
+                _("Balance: %(amount)s – nothing owed and nothing overpaid")
+                % {"amount": fmt(total)},
+            )
+        )
+    # Arrears and what falls due later are named only when there are any:
+    # "Zaległość 0,00 zł" would still read as a reproach.
+    amounts = [(_("Balance as of today"), total)]
+    if breakdown.overdue > 0:
+        amounts.append((_("Arrears (past the due date)"), breakdown.overdue))
+    if breakdown.due_later > 0:
+        amounts.append((due_later, breakdown.due_later))
+    if monthly_charge not in (None, ""):
+        amounts.append((_("Current monthly charge"), monthly_charge))
+    figures = [(label, fmt(value)) for label, value in amounts]
+    payment = breakdown.last_payment
+    # The date goes with the label, so the amount column stays narrow (phones).
+    figures.append(
+        (
+            _("Last payment, %(date)s") % {"date": format_date(payment.booking_date)},
+            fmt(payment.amount),
+        )
+        if payment
+        else (_("Last payment"), _("none recorded"))
+    )
+    return BalanceWords(state, headlines, figures, amounts)

@@ -1,5 +1,7 @@
 """Validators for identifiers that come from banks and the accounting system."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +38,23 @@ def nrb_check_digits(bank_and_account: str) -> str:
 def make_nrb(bank_and_account: str) -> str:
     """A valid NRB from 24 digits (8-digit bank sort code + 16-digit account)."""
     return nrb_check_digits(bank_and_account) + bank_and_account
+
+
+NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
+
+
+def nip_digits(value: str) -> str:
+    """A NIP without its usual separators (dashes, spaces)."""
+    return re.sub(r"[\s-]", "", value or "")
+
+
+def validate_nip(value: str) -> None:
+    """A NIP (tax id) is 10 digits, the last a mod-11 check digit; the usual
+    separators (dashes, spaces) are allowed. The one rule, for the
+    cooperative's settings (``cms``) and the housing communities."""
+    digits = nip_digits(value)
+    if not re.fullmatch(r"\d{10}", digits):
+        raise ValidationError(_("A NIP has 10 digits."), code="nip_length")
+    checksum = sum(int(d) * w for d, w in zip(digits, NIP_WEIGHTS, strict=False)) % 11
+    if checksum == 10 or checksum != int(digits[9]):
+        raise ValidationError(_("This NIP has a wrong check digit."), code="nip_check")

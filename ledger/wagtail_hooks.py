@@ -231,9 +231,9 @@ class HousingCommunityAdmin(LedgerModelAdmin):
     model = HousingCommunity
     menu_label = gettext_lazy("Housing communities")
     menu_icon = "group"
-    list_display = ("code", "name", "address", "estate")
+    list_display = ("code", "name", "address", "nip", "bank_account", "estate")
     list_filter = (EstateFilter,)
-    search_fields = ("code", "name", "address")
+    search_fields = ("code", "name", "address", "nip")
 
 
 class BuildingAdmin(LedgerModelAdmin):

@@ -41,9 +41,11 @@ from .forms import BlockForm, PartySearchForm
 from .lockout import load_lockouts
 from .queries import parties_search
 from .services import (
+    AccessLetter,
     LetterAlreadyIssued,
     NoCurrentRight,
     RegistrationError,
+    access_letter_pdf,
     account_block,
     account_create,
     account_password_reset,
@@ -154,25 +156,30 @@ def accounts_index(request: HttpRequest) -> HttpResponse:
 
 @sensitive_variables("password")
 def _letter(request, *, user, password: str, reason: str) -> HttpResponse:
-    """The printable access letter, rendered into this response only."""
-    response = TemplateResponse(
-        request,
-        "members/admin/access_letter.html",
-        {
-            "account": user,
-            "party": user.party,
-            "password": password,
-            "login_url": request.build_absolute_uri(reverse("members:login")),
-            "legacy_login_url": request.build_absolute_uri("/InetObsKontr/LoginPage"),
-            "password_rules": CooperativePasswordValidator().get_help_text(),
-            "resolution": get_site_links().rules_resolution
-            or settings.IOK_RULES_RESOLUTION,
-            "issued_at": timezone.now(),
-            "registrar": request.user,
-            "reason": reason,
-            "cooperative_name": get_site_links().cooperative_name
-            or settings.WAGTAIL_SITE_NAME,
-        },
+    """The access letter as a PDF (``services.access_letter_pdf``), in this
+    response only: the password is never stored."""
+    links = get_site_links()
+    registrar = request.user
+    party = user.party
+    content = access_letter_pdf(
+        AccessLetter(
+            cooperative=links.cooperative_name or settings.WAGTAIL_SITE_NAME,
+            cooperative_lines=tuple(links.address_lines),
+            party_name=party.name if party else "",
+            party_address=party.address if party else "",
+            identifier=user.username,
+            password=password,
+            reason=reason,
+            login_url=request.build_absolute_uri(reverse("members:login")),
+            password_rules=str(CooperativePasswordValidator().get_help_text()),
+            resolution=links.rules_resolution or settings.IOK_RULES_RESOLUTION,
+            issued_at=timezone.localtime(),
+            registrar=registrar.get_full_name() or registrar.username,
+        )
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="pismo-dostep-iok-{user.username}.pdf"'
     )
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, private"
     response["Pragma"] = "no-cache"

@@ -4,7 +4,9 @@ Every function that changes an account writes the audit trail itself, so a view
 cannot forget it.
 """
 
+import datetime as dt
 import secrets
+from dataclasses import dataclass
 from importlib import import_module
 
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from axes.handlers.proxy import AxesProxyHandler
 
@@ -342,3 +345,99 @@ def lockout_reset(*, username: str, actor, request: HttpRequest | None = None) -
         attempts_removed=count,
     )
     return count
+
+
+# --- The access letter as a PDF -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccessLetter:
+    """What the access letter prints. ``password`` exists only here and in
+    the response that carries the PDF (never stored, never logged)."""
+
+    cooperative: str
+    cooperative_lines: tuple[str, ...]
+    party_name: str
+    party_address: str
+    identifier: str
+    password: str
+    reason: str  # "created" or "reset"
+    login_url: str
+    password_rules: str
+    resolution: str
+    issued_at: dt.datetime
+    registrar: str
+
+
+@sensitive_variables("letter")
+def access_letter_pdf(letter: AccessLetter) -> bytes:
+    """The access letter (rules §II.6, §IV.2–3) as a one-page PDF, built by
+    the portal's one PDF builder (``ledger.pdf``) like the statements."""
+    from django.utils.translation import gettext as _
+
+    from ledger.formatting import format_date
+    from ledger.pdf import Document, Letterhead
+
+    title = _("Access to the member area (IOK)")
+    document = Document(
+        title=title,
+        letterhead=Letterhead(letter.cooperative, letter.cooperative_lines),
+        footer=format_date(letter.issued_at, "DATE_FORMAT"),
+        page_label=_("Page %(page)s of %(pages)s"),
+    )
+    document.paragraph(
+        "\n".join(line for line in (letter.party_name, letter.party_address) if line)
+    )
+    document.heading(title)
+    document.paragraph(
+        _("Here is your new first password for the Internet Member Service (IOK).")
+        if letter.reason == "reset"
+        else _("Your account in the Internet Member Service (IOK) has been created.")
+    )
+    document.figures(
+        [
+            (_("Identifier"), letter.identifier),
+            (_("First password"), letter.password),
+            (_("Login address"), letter.login_url),
+        ]
+    )
+    document.heading(_("How to log in"), level=2)
+    steps = [
+        _(
+            "Open %(login_url)s and enter the identifier and the first password "
+            "exactly as printed (capital and small letters matter)."
+        )
+        % {"login_url": letter.login_url},
+        _(
+            "The system asks you at once to set your own new password; the first "
+            "password then stops working."
+        ),
+        letter.password_rules,
+        _(
+            "Keep your password secret. The cooperative is not liable for damage "
+            "caused by sharing access data with others (rules §IV.2)."
+        ),
+        _(
+            "If you lose your password, come to the cooperative's office with an "
+            "identity document for a new one (rules §IV.3)."
+        ),
+    ]
+    for number, step in enumerate(steps, start=1):
+        document.paragraph(f"{number}. {step}")
+    document.paragraph(
+        _(
+            "The use of IOK is governed by the rules adopted by the board's "
+            "resolution %(resolution)s, published on the cooperative's website."
+        )
+        % {"resolution": letter.resolution},
+        size=8,
+    )
+    document.ln(6)
+    document.figures(
+        [
+            (_("Issued by"), letter.registrar),
+            (_("Received (date and signature)"), "..............................."),
+        ],
+        label_width=0.45,
+    )
+    return document.to_bytes()

@@ -546,6 +546,27 @@ class BankAccount(ValueType):
         return digits
 
 
+class Nip(ValueType):
+    """A Polish tax id (NIP): 10 digits with a check digit; dashes and spaces
+    are forgiven (``ledger.validators.validate_nip``). Stored as the digits."""
+
+    label = "NIP"
+
+    def parse(self, raw: str) -> str:
+        from django.core.exceptions import ValidationError
+
+        from ledger.validators import nip_digits, validate_nip
+
+        try:
+            validate_nip(raw)
+        except ValidationError:
+            raise CellError(
+                _("%(value)r is not a valid NIP (10 digits with a check digit)")
+                % {"value": _clip(raw)}
+            ) from None
+        return nip_digits(raw)
+
+
 @dataclass(frozen=True)
 class Email(ValueType):
     max_length: int = 254

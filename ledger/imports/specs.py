@@ -46,6 +46,7 @@ from .parsing import (
     Integer,
     Key,
     Month,
+    Nip,
     Number,
     Text,
 )
@@ -436,6 +437,8 @@ _register(
             text("name", HousingCommunity, required=True),
             text("address", HousingCommunity),
             ref("estate", ESTATE),
+            col("nip", Nip(), required=False),
+            col("bank_account", BankAccount(), required=False),
         ],
         master=True,
     )

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ledger.validators import validate_nrb
+from ledger.validators import validate_nip, validate_nrb
 
 from .base import TimeStampedModel
 
@@ -33,11 +33,25 @@ class Estate(TimeStampedModel):
 class HousingCommunity(TimeStampedModel):
     """A housing community ("wspólnota mieszkaniowa") of owners, managed by the
     cooperative. Its owners see its notices and the ledgers of their units in
-    the community zone."""
+    the community zone. It has its own NIP and bank account: its owners pay
+    the community, not the cooperative (payments page, QR code, PDF
+    statement's letterhead)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    nip = models.CharField(
+        _("NIP"), max_length=13, blank=True, validators=[validate_nip]
+    )
+    bank_account = models.CharField(
+        _("bank account"),
+        max_length=26,
+        blank=True,
+        validators=[validate_nrb],
+        help_text=_(
+            "The community's own account (26 digits, no spaces); its owners pay there."
+        ),
+    )
     estate = models.ForeignKey(
         Estate,
         verbose_name=_("estate"),
@@ -49,6 +63,17 @@ class HousingCommunity(TimeStampedModel):
         verbose_name = _("housing community")
         verbose_name_plural = _("housing communities")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(bank_account="")
+                | models.Q(bank_account__regex=r"^[0-9]{26}$"),
+                name="ledger_community_bank_account_26_digits",
+            ),
+        ]
+
+    @property
+    def bank_account_display(self) -> str:
+        return nrb_display(self.bank_account)
 
     def __str__(self):
         return self.name
@@ -149,7 +174,11 @@ class Unit(TimeStampedModel):
     @property
     def bank_account_display(self) -> str:
         """The NRB grouped as banks print it: ``12 3456 7890 …``."""
-        account = self.bank_account
-        if not account:
-            return ""
-        return " ".join([account[:2]] + [account[i : i + 4] for i in range(2, 26, 4)])
+        return nrb_display(self.bank_account)
+
+
+def nrb_display(account: str) -> str:
+    """An NRB grouped as banks print it: ``12 3456 7890 …``."""
+    if not account:
+        return ""
+    return " ".join([account[:2]] + [account[i : i + 4] for i in range(2, 26, 4)])

@@ -9,7 +9,6 @@ month, in two queries however many units and however long their history.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +23,7 @@ from .base import (
     CHARGE,
     CS,
     LE,
+    PAYMENT,
     ZERO,
     Scope,
     due_date_in_month,
@@ -86,7 +86,7 @@ class Payment:
 
 @dataclass(frozen=True)
 class BalanceBreakdown:
-    """What the balance page shows. ``not_yet_due`` is owed but falls due after
+    """What the balance page shows. ``not_yet_due`` is owed but falls due on or after
     ``as_of`` (positive); ``balance_due`` is the balance without it (negative =
     overdue arrears). ``monthly_charge`` is the charge in force that month by
     the schedules (every component, booked or not)."""
@@ -116,14 +116,67 @@ class BalanceBreakdown:
         """What falls due later this month, less any credit that covers it."""
         return max(self.balance.arrears - self.overdue, ZERO)
 
+    @property
+    def next_due_date(self) -> dt.date | None:
+        """The earliest due date on or after ``as_of`` among this month's charges
+        (what ``due_later`` is to be paid by), or None."""
+        dates = [
+            charge.due_date
+            for charge in self.month_charges
+            if charge.due_date is not None
+            and charge.due_date >= self.balance.as_of
+            and charge.amount > 0
+        ]
+        return min(dates, default=None)
+
+    @property
+    def state(self) -> str:
+        """Which words fit the balance (``ledger.formatting.balance_words``):
+        ``"overdue"`` when something is past its due date, ``"due"`` when
+        only charges not yet due are owed, ``"credit"`` when paid in
+        advance, ``"zero"`` otherwise."""
+        if self.overdue > 0:
+            return "overdue"
+        if self.due_later > 0:
+            return "due"
+        if self.balance.total > 0:
+            return "credit"
+        return "zero"
+
 
 @dataclass(frozen=True)
 class Totals:
-    """The booked balance as of a day and the booked part owed but not yet due
-    (negative, as in the books)."""
+    """The booked balance as of a day, the booked part owed but not yet due
+    (negative, as in the books) and the last payment booked by that day."""
 
     booked: Decimal | None
     not_yet_due: Decimal | None
+    last_payment: Payment | None = None
+
+
+def last_payment_sql(unit: str, alias: str = "lp") -> str:
+    """Two scalar subqueries (amount, booking date) of the latest payment of
+    the unit ``unit`` (an SQL expression) booked by a day, for the aggregate
+    queries of ``unit_totals`` and ``statement_page``. Parameters, for each of
+    the two: the payment kind, the day, then ``visible_sql`` for ``alias``."""
+    latest = (
+        f"FROM {LE} {alias} WHERE {alias}.unit_id = {unit} AND {alias}.kind = %s "
+        f"AND {alias}.booking_date <= %s AND {{visible}} "
+        f"ORDER BY {alias}.booking_date DESC, {alias}.id DESC LIMIT 1"
+    )
+    return f"(SELECT {alias}.amount {latest}), (SELECT {alias}.booking_date {latest})"
+
+
+def last_payment_params(scopes: list[Scope], *, on: dt.date, alias: str = "lp"):
+    """The SQL and parameters of ``last_payment_sql`` for ``scopes``."""
+    visible, params = visible_sql(scopes, alias=alias)
+    return visible, [PAYMENT, on, *params] * 2
+
+
+def payment_found(amount, booked_on) -> Payment | None:
+    if amount is None:
+        return None
+    return Payment(parse_date(booked_on), money(amount), "")
 
 
 def component_order(charge: MonthCharge):
@@ -132,18 +185,24 @@ def component_order(charge: MonthCharge):
 
 
 def unit_totals(scopes: list[Scope], *, on: dt.date) -> dict[int, Totals]:
-    """``Totals`` as of ``on`` per unit (one query)."""
+    """``Totals`` as of ``on`` per unit, with the last payment (one query)."""
     visible, params = visible_sql(scopes)
+    lp_visible, lp_params = last_payment_params(scopes, on=on)
+    latest = last_payment_sql("le.unit_id").replace("{visible}", lp_visible)
     found = rows(
         f"""SELECT le.unit_id, SUM(le.amount),
-                   SUM(CASE WHEN le.amount < 0 AND le.due_date > %s
-                            THEN le.amount END)
+                   SUM(CASE WHEN le.amount < 0 AND le.due_date >= %s
+                            THEN le.amount END),
+                   {latest}
             FROM {LE} le
             WHERE le.booking_date <= %s AND {visible}
             GROUP BY le.unit_id""",  # noqa: S608 - only table names and placeholders
-        [on, on, *params],
+        [on, *lp_params, on, *params],
     )
-    return {unit_id: Totals(booked, not_due) for unit_id, booked, not_due in found}
+    return {
+        unit_id: Totals(booked, not_due, payment_found(paid, paid_on))
+        for unit_id, booked, not_due, paid, paid_on in found
+    }
 
 
 def month_charges(
@@ -226,7 +285,7 @@ def breakdowns(
 ) -> dict[int, BalanceBreakdown]:
     """Every scope's balance as of ``on`` with its breakdown (rules §III.4):
     two queries for all the units together, one when the caller has the
-    ``totals`` already. ``last_payment`` is not looked up here."""
+    ``totals`` already (``last_payment`` comes with them)."""
     if totals is None:
         totals = unit_totals(scopes, on=on)
     result = {}
@@ -241,8 +300,8 @@ def breakdowns(
             ),
             month_charges=charges,
             not_yet_due=-money(found.not_yet_due)
-            + sum((c.amount for c in simulated if c.due_date > on), ZERO),
-            last_payment=None,
+            + sum((c.amount for c in simulated if c.due_date >= on), ZERO),
+            last_payment=found.last_payment,
             last_import_at=last_import,
             monthly_charge=monthly,
         )
@@ -266,8 +325,7 @@ def last_payment(scope: Scope, *, on: dt.date) -> Payment | None:
 
 
 def _breakdown(scope: Scope, *, on: dt.date) -> BalanceBreakdown:
-    found = breakdowns([scope], on=on, last_import=last_import_at())[scope.unit_id]
-    return dataclasses.replace(found, last_payment=last_payment(scope, on=on))
+    return breakdowns([scope], on=on, last_import=last_import_at())[scope.unit_id]
 
 
 def balance(*, party: Party, unit: Unit | int, on: dt.date) -> Balance:
@@ -285,7 +343,7 @@ def balance_breakdown(
 ) -> BalanceBreakdown:
     """The balance with its parts: this month's charges by component, what has
     fallen due and what falls due later this month, the last payment and when
-    the data were last imported. A fixed number of queries (at most five)."""
+    the data were last imported. A fixed number of queries (at most four)."""
     return _breakdown(party_scope(party=party, unit=unit), on=on)
 
 

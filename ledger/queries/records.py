@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
+    DecimalField,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -114,6 +116,17 @@ def meters_for_party(*, party: Party, unit: Unit | int) -> QuerySet[Meter]:
     )
 
 
+class ReadingDifference(DecimalField):
+    """The difference of two readings, as a Decimal with the readings' three
+    decimal places on every database. (SQLite computes it as a float and
+    Django rounds only plain columns back, not expressions.)"""
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        return Decimal(str(value)).quantize(Decimal(1).scaleb(-self.decimal_places))
+
+
 def readings_for_party(*, party: Party, meter: Meter) -> QuerySet[MeterReading]:
     """Accepted readings of the meter dated within the party's rights, oldest
     first, each annotated with ``consumption`` since the previous accepted
@@ -122,8 +135,16 @@ def readings_for_party(*, party: Party, meter: Meter) -> QuerySet[MeterReading]:
     return (
         MeterReading.objects.filter(meter=meter, status=MeterReading.Status.ACCEPTED)
         .annotate(
-            consumption=F("value")
-            - Window(Lag("value"), order_by=[F("reading_date").asc(), F("id").asc()])
+            # Decimal on every database: SQLite subtracts the stored values
+            # as floats (8.40000000000001); the output field rounds the
+            # difference back to the readings' three decimal places.
+            consumption=ExpressionWrapper(
+                F("value")
+                - Window(
+                    Lag("value"), order_by=[F("reading_date").asc(), F("id").asc()]
+                ),
+                output_field=ReadingDifference(max_digits=12, decimal_places=3),
+            )
         )
         .filter(window_filter(windows, "reading_date"))
         .order_by("reading_date", "id")

@@ -14,7 +14,14 @@ from decimal import Decimal
 
 from ledger.models import LedgerEntry, Party, Unit
 
-from .balances import MonthCharge, Totals, month_charges
+from .balances import (
+    MonthCharge,
+    Totals,
+    last_payment_params,
+    last_payment_sql,
+    month_charges,
+    payment_found,
+)
 from .base import (
     CC,
     ES,
@@ -180,17 +187,30 @@ def statement_page(
     else:
         listed, listed_params = in_period, period_params
 
-    ((booked, not_due, opening, period, all_period, count),) = rows(
+    lp_visible, lp_params = last_payment_params([scope], on=until)
+    latest = last_payment_sql("%s").replace("{visible}", lp_visible)
+    lp_params = [scope.unit_id, *lp_params[: len(lp_params) // 2]] * 2
+
+    ((booked, not_due, opening, period, all_period, count, paid, paid_on),) = rows(
         f"""SELECT SUM(le.amount),
-                   SUM(CASE WHEN le.amount < 0 AND le.due_date > %s
+                   SUM(CASE WHEN le.amount < 0 AND le.due_date >= %s
                             THEN le.amount END),
                    SUM(CASE WHEN le.booking_date < %s THEN le.amount END),
                    SUM(CASE WHEN {listed} THEN le.amount END),
                    SUM(CASE WHEN {in_period} THEN le.amount END),
-                   COUNT(CASE WHEN {listed} THEN 1 END)
+                   COUNT(CASE WHEN {listed} THEN 1 END),
+                   {latest}
             FROM {LE} le
             WHERE le.booking_date <= %s AND {visible}""",  # noqa: S608 - only table names and placeholders
-        [until, date_from, *listed_params, *period_params, *listed_params, until]
+        [
+            until,
+            date_from,
+            *listed_params,
+            *period_params,
+            *listed_params,
+            *lp_params,
+            until,
+        ]
         + visible_params,
     )
     count = count or 0
@@ -257,7 +277,9 @@ def statement_page(
     if pending:
         charges, _monthly = month_charges([scope], on=date_to)[scope.unit_id]
         result.pending_charges = [charge for charge in charges if charge.simulated]
-    totals = Totals(booked, not_due) if balance_on else None
+    totals = (
+        Totals(booked, not_due, payment_found(paid, paid_on)) if balance_on else None
+    )
     return result, totals
 
 

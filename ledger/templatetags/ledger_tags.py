@@ -4,6 +4,7 @@ and ``{% cache_version %}`` for template fragments kept in the cache."""
 from django import template
 
 from ledger.caching import NAMESPACES, deploy_version
+from ledger.formatting import balance_words as words_for_balance
 from ledger.formatting import format_money
 
 register = template.Library()
@@ -25,3 +26,10 @@ def cache_version(name: str = "") -> str:
     if not name:
         return deploy_version()
     return NAMESPACES[name].version()
+
+
+@register.simple_tag
+def balance_words(breakdown, monthly_charge=None):
+    """``{% balance_words breakdown monthly_charge as words %}``: the words for
+    a balance (``ledger.formatting.balance_words``)."""
+    return words_for_balance(breakdown, monthly_charge=monthly_charge)

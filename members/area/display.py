@@ -99,6 +99,16 @@ def _pairs(entry, format_money, texts: _Texts) -> str:
     )
 
 
+def row_texts() -> _Texts:
+    """The translated phrases of the statement's rows (the PDF uses them too)."""
+    return _Texts()
+
+
+def entry_details(entry, texts: _Texts) -> str:
+    """An entry's period, due date, document and description, as one text."""
+    return _details(entry, texts)
+
+
 def _details(entry, texts: _Texts) -> str:
     parts = []
     if entry.kind == LedgerEntry.Kind.CHARGE:

@@ -16,10 +16,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from ledger import queries as ledger_queries
 from ledger.csv_writer import write_rows
-from ledger.formatting import format_date
+from ledger.formatting import balance_words, format_date
 from ledger.models import Party, UnitRight
 from members.area.services import attachment_download
 from members.models import (
@@ -102,10 +103,112 @@ def ledger_csv(page: ledger_queries.LedgerPage) -> str:
                 page.closing_balance,
             ]
         )
+    breakdown = page.summary.breakdown if page.summary else None
+    if breakdown is not None:
+        # The balance as of today in the words of every other page
+        # (``ledger.formatting.balance_words``): this month's charges not
+        # booked yet, then the balance, arrears and what is to pay by when.
+        for charge in breakdown.month_charges:
+            if charge.simulated:
+                rows.append(
+                    [
+                        breakdown.balance.as_of,
+                        "",
+                        charge.due_date,
+                        _("This month's charge, not booked yet (§III.4)"),
+                        charge.component.name if charge.component else "",
+                        "",
+                        "",
+                        charge.amount,
+                        "",
+                        "",
+                    ]
+                )
+        for label, value in balance_words(breakdown).amounts:
+            rows.append([breakdown.balance.as_of, "", "", label, *[""] * 5, value])
     return write_csv(header, rows)
 
 
 # --- Everything about the resident (RODO) ---------------------------------------------
+
+#: The CSV files' column names, in the resident's language (Polish); the keys
+#: stay as they are in ``dane.json`` (a machine format).
+COLUMN_LABELS = {
+    "identifier": pgettext_lazy("data export column", "login"),
+    "email": pgettext_lazy("data export column", "e-mail"),
+    "date_joined": pgettext_lazy("data export column", "account created"),
+    "last_login": pgettext_lazy("data export column", "last login"),
+    "password_changed_at": pgettext_lazy("data export column", "password changed"),
+    "blocked_at": pgettext_lazy("data export column", "blocked"),
+    "blocked_reason": pgettext_lazy("data export column", "reason for blocking"),
+    "when": pgettext_lazy("data export column", "when"),
+    "event": pgettext_lazy("data export column", "event"),
+    "description": pgettext_lazy("data export column", "description"),
+    "ip_address": pgettext_lazy("data export column", "IP address"),
+    "details": pgettext_lazy("data export column", "details"),
+    "revision_id": pgettext_lazy("data export column", "revision"),
+    "version": pgettext_lazy("data export column", "version"),
+    "shown_at": pgettext_lazy("data export column", "shown"),
+    "number": pgettext_lazy("data export column", "number"),
+    "name": pgettext_lazy("data export column", "name"),
+    "phone": pgettext_lazy("data export column", "phone"),
+    "address": pgettext_lazy("data export column", "address"),
+    "postal_code": pgettext_lazy("data export column", "postal code"),
+    "city": pgettext_lazy("data export column", "city"),
+    "unit": pgettext_lazy("data export column", "unit"),
+    "unit_code": pgettext_lazy("data export column", "unit code"),
+    "zone": pgettext_lazy("data export column", "zone"),
+    "kind": pgettext_lazy("data export column", "kind"),
+    "valid_from": pgettext_lazy("data export column", "valid from"),
+    "valid_to": pgettext_lazy("data export column", "valid to"),
+    "share": pgettext_lazy("data export column", "share"),
+    "booking_date": pgettext_lazy("data export column", "booking date"),
+    "period": pgettext_lazy("data export column", "period"),
+    "due_date": pgettext_lazy("data export column", "due date"),
+    "component": pgettext_lazy("data export column", "charge component"),
+    "amount": pgettext_lazy("data export column", "amount"),
+    "document_number": pgettext_lazy("data export column", "document number"),
+    "lender": pgettext_lazy("data export column", "lender"),
+    "amount_granted": pgettext_lazy("data export column", "amount granted"),
+    "granted_on": pgettext_lazy("data export column", "granted on"),
+    "instalment_amount": pgettext_lazy("data export column", "instalment"),
+    "instalments_count": pgettext_lazy("data export column", "number of instalments"),
+    "repaid": pgettext_lazy("data export column", "repaid"),
+    "outstanding": pgettext_lazy("data export column", "outstanding"),
+    "loan": pgettext_lazy("data export column", "loan"),
+    "date": pgettext_lazy("data export column", "date"),
+    "serial_number": pgettext_lazy("data export column", "serial number"),
+    "location": pgettext_lazy("data export column", "location"),
+    "unit_of_measure": pgettext_lazy("data export column", "unit of measure"),
+    "installed_on": pgettext_lazy("data export column", "installed on"),
+    "removed_on": pgettext_lazy("data export column", "removed on"),
+    "meter": pgettext_lazy("data export column", "meter"),
+    "reading_date": pgettext_lazy("data export column", "reading date"),
+    "value": pgettext_lazy("data export column", "value"),
+    "source": pgettext_lazy("data export column", "source"),
+    "status": pgettext_lazy("data export column", "status"),
+    "submitted_by_you": pgettext_lazy("data export column", "submitted by you"),
+    "review_note": pgettext_lazy("data export column", "office's note"),
+    "member_number": pgettext_lazy("data export column", "member number"),
+    "admission_date": pgettext_lazy("data export column", "admission date"),
+    "admission_resolution": pgettext_lazy("data export column", "admission resolution"),
+    "shares_declared": pgettext_lazy("data export column", "shares declared"),
+    "shares_paid": pgettext_lazy("data export column", "shares paid"),
+    "entry_fee_paid": pgettext_lazy("data export column", "entry fee paid"),
+    "termination_date": pgettext_lazy("data export column", "termination date"),
+    "submitted_at": pgettext_lazy("data export column", "submitted"),
+    "message": pgettext_lazy("data export column", "message"),
+    "attachment": pgettext_lazy("data export column", "attachment"),
+    "answer": pgettext_lazy("data export column", "answer"),
+    "answered_at": pgettext_lazy("data export column", "answered"),
+    "comment": pgettext_lazy("data export column", "comment"),
+    "office_note": pgettext_lazy("data export column", "office's note"),
+    "handled_at": pgettext_lazy("data export column", "handled"),
+}
+
+
+def column_label(key: str) -> str:
+    return str(COLUMN_LABELS.get(key, key))
 
 
 def _values(queryset, fields) -> list[dict]:
@@ -306,10 +409,13 @@ def my_data_archive(*, user) -> bytes:
             ),
         )
         for name, rows in data.items():
-            header = list(rows[0]) if rows else ["-"]
+            keys = list(rows[0]) if rows else []
             archive.writestr(
                 f"csv/{name}.csv",
-                write_csv(header, ([row[key] for key in header] for row in rows)),
+                write_csv(
+                    [column_label(key) for key in keys] or ["-"],
+                    ([row[key] for key in keys] for row in rows),
+                ),
             )
         if user.party_id:
             for report in DiscrepancyReport.objects.filter(

@@ -82,10 +82,13 @@ class LedgerFilterForm(forms.Form):
             else:
                 date_from, date_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
         else:
-            start_month = today.month - 11
-            start_year = today.year + (start_month - 1) // 12
-            start_month = (start_month - 1) % 12 + 1
-            date_from, date_to = dt.date(start_year, start_month, 1), today
+            # The last twelve months: from the day after the same day a year
+            # ago (29 February: from 1 March), up to today.
+            try:
+                year_ago = today.replace(year=today.year - 1)
+            except ValueError:
+                year_ago = today.replace(year=today.year - 1, day=28)
+            date_from, date_to = year_ago + dt.timedelta(days=1), today
         return date_from, min(date_to, today), kind, page
 
 

@@ -71,6 +71,50 @@ def amount_in_grosz(amount: Decimal | None) -> str:
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """Who a unit's owner pays and who issues its statement: the cooperative
+    for its own stock, the housing community for a community's unit (its own
+    name, address, NIP and bank account)."""
+
+    name: str
+    address_lines: tuple[str, ...]
+    nip: str
+    account: str
+    is_community: bool = False
+
+    @property
+    def account_display(self) -> str:
+        from ledger.models.structure import nrb_display
+
+        return nrb_display(self.account)
+
+
+def recipient_for(unit, links) -> Recipient:
+    """The one rule for where a unit's payments go (``links`` are the site
+    links: the cooperative's name, address and NIP). A community's unit pays
+    the community's own account; while the community has none on file, the
+    unit's individual account. A cooperative unit pays its individual
+    account."""
+    community = unit.building.community if unit.zone == "community" else None
+    if community is not None:
+        return Recipient(
+            name=community.name,
+            address_lines=tuple(
+                line.strip() for line in community.address.split(",") if line.strip()
+            ),
+            nip=community.nip,
+            account=community.bank_account or unit.bank_account,
+            is_community=True,
+        )
+    return Recipient(
+        name=links.cooperative_name,
+        address_lines=tuple(links.address_lines),
+        nip=links.nip,
+        account=unit.bank_account,
+    )
+
+
+@dataclass(frozen=True)
 class TransferData:
     """What the resident's bank needs for a transfer to a unit's account."""
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("kartoteka/<int:unit_id>/", views.ledger_view, name="ledger"),
     path("kartoteka/<int:unit_id>/csv/", views.ledger_csv_view, name="ledger-csv"),
+    path("kartoteka/<int:unit_id>/pdf/", views.ledger_pdf_view, name="ledger-pdf"),
     path(
         "kartoteka/<int:unit_id>/wydruk/",
         views.ledger_print_view,

@@ -40,7 +40,8 @@ from .forms import (
     LedgerFilterForm,
     MeterReadingForm,
 )
-from .qr import TransferData, qr_svg
+from .qr import TransferData, qr_svg, recipient_for
+from .statement_pdf import statement_pdf
 
 NOTICES_ON_DASHBOARD = 5
 
@@ -252,6 +253,29 @@ def ledger_print_view(request: HttpRequest, unit_id: int) -> HttpResponse:
             "printed_at": timezone.localtime(),
         },
     )
+
+
+@member_required
+def ledger_pdf_view(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """The statement of the chosen period as a PDF: the same access rules and
+    filter as the ledger page, served privately (never stored by a cache)."""
+    ledger, _form = _ledger_page(request, unit_id, paginate=False)
+    unit = ledger.summary.unit
+    links = get_site_links()
+    content = statement_pdf(
+        ledger,
+        party=request.user.party,
+        recipient=recipient_for(unit, links),
+        manager=links.cooperative_name,
+        printed_at=timezone.localtime(),
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = (
+        f"wyciag-{unit.code}-{ledger.date_from:%Y%m%d}-{ledger.date_to:%Y%m%d}.pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store, max-age=0"
+    return response
 
 
 @member_required
@@ -517,14 +541,15 @@ def payments_view(request: HttpRequest) -> HttpResponse:
         if unit.zone in withheld:
             continue
         amount = summary.balance.arrears
+        recipient = recipient_for(unit, links)
         transfer = None
         qr = None
-        if unit.bank_account:
+        if recipient.account:
             transfer = TransferData(
-                nip=links.nip,
-                account=unit.bank_account,
+                nip=recipient.nip,
+                account=recipient.account,
                 amount=amount,
-                recipient=links.cooperative_name,
+                recipient=recipient.name,
                 title=_("Charges %(unit)s") % {"unit": unit},
             )
             try:
@@ -534,6 +559,7 @@ def payments_view(request: HttpRequest) -> HttpResponse:
         payments.append(
             {
                 "summary": summary,
+                "recipient": recipient,
                 "amount": amount,
                 "amount_text": f"{amount:.2f}".replace(".", ","),
                 "transfer": transfer,

@@ -71,6 +71,50 @@ def test_before_the_due_date_this_months_charge_falls_due_later(
     }
 
 
+def test_charges_not_yet_due_are_not_called_arrears_until_the_due_day_passes(
+    resident_client, resident
+):
+    """Issue 14: from the 1st to the due day the dashboard must not say
+    "Zaległość" for the month's charges; after the due day it does."""
+    before = dashboard(
+        resident_client, dt.datetime(2025, 3, 5, 12, 0, tzinfo=WARSAW)
+    ).content.decode()
+    assert "Zaległość" not in before
+    assert "Do zapłaty do 10.03.2025: 530,00\xa0zł" in before
+    assert "Saldo na dziś" in before
+
+    on_due_day = dashboard(
+        resident_client, dt.datetime(2025, 3, 10, 12, 0, tzinfo=WARSAW)
+    ).content.decode()
+    assert "Zaległość" not in on_due_day
+
+    after = dashboard(
+        resident_client, dt.datetime(2025, 3, 11, 12, 0, tzinfo=WARSAW)
+    ).content.decode()
+    assert "Zaległość: 530,00\xa0zł" in after
+    assert "Do zapłaty do" not in after
+
+
+def test_a_booked_month_not_yet_due_is_not_arrears_either(resident_client, resident):
+    unit = resident.party.rights.get().unit
+    book_month(unit, dt.date(2025, 3, 1))
+    before = dashboard(
+        resident_client, dt.datetime(2025, 3, 4, 12, 0, tzinfo=WARSAW)
+    ).content.decode()
+    assert "Zaległość" not in before
+    assert "Do zapłaty do 10.03.2025: 530,00\xa0zł" in before
+    after = dashboard(resident_client).content.decode()  # 15 March
+    assert "Zaległość: 530,00\xa0zł" in after
+
+
+def test_the_last_payment_and_the_rules_note_are_on_the_dashboard(
+    resident_client, resident
+):
+    html = dashboard(resident_client).content.decode()
+    assert "<dt>Ostatnia wpłata, 08.02.2025</dt><dd>530,00\xa0zł</dd>" in html
+    assert "nie mogą stanowić wyłącznej" in html
+
+
 def test_an_overpayment_is_stated_in_words(resident_client, resident):
     unit = resident.party.rights.get().unit
     LedgerEntryFactory(

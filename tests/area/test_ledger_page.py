@@ -14,6 +14,7 @@ import time_machine
 
 from ledger.csv_writer import safe_text as csv_safe
 from ledger.models import EntrySettlement, LedgerEntry
+from members.area.forms import LedgerFilterForm
 from tests.area.conftest import NOON, book_month
 from tests.factories import LedgerEntryFactory
 
@@ -60,8 +61,24 @@ def test_filters_by_month_and_kind(resident_client, unit):
 
 def test_invalid_filters_fall_back_to_the_last_twelve_months(resident_client, unit):
     ledger = get(resident_client, unit, rok="1800", rodzaj="<script>").context["ledger"]
-    assert ledger.date_from == dt.date(2024, 4, 1)
+    assert ledger.date_from == dt.date(2024, 3, 16)
     assert ledger.date_to == dt.date(2025, 3, 15)
+
+
+@pytest.mark.parametrize(
+    ("today", "first_day"),
+    [
+        # In December the old filter started on 1 January: one year, not twelve
+        # months back (issue 14, item 4).
+        (dt.date(2026, 12, 7), dt.date(2025, 12, 8)),
+        (dt.date(2025, 1, 1), dt.date(2024, 1, 2)),
+        (dt.date(2024, 2, 29), dt.date(2023, 3, 1)),
+    ],
+)
+def test_last_twelve_months_are_twelve_months_back_from_today(today, first_day):
+    form = LedgerFilterForm({}, years=[today.year], today=today)
+    date_from, date_to, kind, page = form.period()
+    assert (date_from, date_to, kind, page) == (first_day, today, None, 1)
 
 
 def test_this_months_breakdown_shows_simulated_components(resident_client, unit):
@@ -129,9 +146,17 @@ def test_csv_download_is_a_polish_spreadsheet(resident_client, unit):
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert rows[0][0] == "Data księgowania"
     assert rows[1][3] == "Saldo początkowe"
-    assert rows[-1][3] == "Saldo końcowe"
-    assert rows[-1][-1] == "-30,00"
+    closing = [row for row in rows if row[3] == "Saldo końcowe"]
+    assert closing[0][-1] == "-30,00"
     assert any(row[7] == "300,00" for row in rows[2:-1])  # debit, no sign
+    # Then today's balance in the words of every page: March's charges, not
+    # booked yet, make the closing balance the balance of the dashboard.
+    after = rows[rows.index(closing[0]) + 1 :]
+    simulated = [row for row in after if "jeszcze niezaksięgowana" in row[3]]
+    assert [row[7] for row in simulated] == ["300,00", "150,00", "80,00"]
+    figures = {row[3]: row[-1] for row in after if row not in simulated}
+    assert figures["Saldo na dziś"] == "-560,00"
+    assert "Zaległość (po terminie płatności)" in figures
 
 
 def test_csv_cells_cannot_run_as_formulas(resident_client, unit):

@@ -197,3 +197,43 @@ def test_an_overpaid_unit_gets_a_code_without_an_amount(
     if decoded is not None:
         assert decoded.split("|")[3] == "000000"
     assert "nic do zapłaty" in html
+
+
+def test_a_community_units_code_decodes_to_the_communitys_nip_and_account(
+    db, client, django_user_model, cooperative
+):
+    """Issue 14, item 6: the owners of a community's unit pay the community."""
+    from ledger.models import Unit
+    from ledger.validators import make_nrb
+    from tests.area.conftest import make_resident
+
+    user, _party, (unit,) = make_resident(
+        django_user_model,
+        number="500077",
+        name="Wiktor Wspólny",
+        zone=Unit.Zone.COMMUNITY,
+    )
+    community = unit.building.community
+    community.name = "Wspólnota Mieszkaniowa Kossaka 12"
+    community.nip = "7543001013"
+    community.bank_account = make_nrb("124015870000000000000100")
+    community.full_clean()
+    community.save()
+    client.force_login(user)
+    with time_machine.travel(NOON, tick=False):
+        html = client.get(reverse("members:payments")).content.decode()
+    section = html[html.index(f'id="payment-{unit.pk}"') :]
+    svg = section[section.index("<svg") : section.index("</svg>") + 6]
+    expected = (
+        f"7543001013|PL|{community.bank_account}|053000|WM Kossaka 12|"
+        f"Opłaty {unit.building.address}/{unit.number}|||"
+    )
+    assert svg_modules(svg) == reference_modules(expected)
+    decoded = decode(svg)
+    if decoded is not None:
+        fields = decoded.split("|")
+        assert fields[0] == "7543001013" and fields[0] != NIP
+        assert fields[2] == community.bank_account != unit.bank_account
+    assert f"<dd>{community.name}</dd>" in section
+    assert community.bank_account_display in section
+    assert "Spółdzielnia Mieszkaniowa „Nadodrze”" not in section.split("</section>")[0]

@@ -63,7 +63,7 @@ def by_hand(party, unit) -> dict:
         if entry.booking_date > TODAY or not inside(entry.booking_date):
             continue
         booked += entry.amount
-        if entry.amount < 0 and entry.due_date and entry.due_date > TODAY:
+        if entry.amount < 0 and entry.due_date and entry.due_date >= TODAY:
             not_yet_due -= entry.amount
     simulated = monthly = Decimal("0.00")
     for schedule in ChargeSchedule.objects.filter(unit=unit):
@@ -74,7 +74,7 @@ def by_hand(party, unit) -> dict:
         monthly += schedule.monthly_amount
         if schedule.component_id not in booked_components and inside(TODAY):
             simulated -= schedule.monthly_amount
-            if min(schedule.due_day, 28) > TODAY.day:
+            if min(schedule.due_day, 28) >= TODAY.day:  # due on the day: not late
                 not_yet_due += schedule.monthly_amount
     total = booked + simulated
     overdue = max(-(total + not_yet_due), Decimal("0.00"))
@@ -114,11 +114,14 @@ def test_100001_sees_both_zones_with_hand_computed_balances(client, seeded):
             "monthly": summary.monthly_charge,
         }
         assert got == expected, zone
-        words = (
-            f"Nadpłata: {format_money(expected['balance'])}"
-            if expected["balance"] > 0
-            else f"Zaległość: {format_money(-expected['balance'])}"
-        )
+        # The money words (issue 14): arrears are only what is past its due
+        # date; what falls due later is "to pay by".
+        if expected["overdue"] > 0:
+            words = f"Zaległość: {format_money(expected['overdue'])}"
+        elif expected["later"] > 0:
+            words = f": {format_money(expected['later'])}"  # "Do zapłaty do <date>"
+        else:
+            words = f"Nadpłata: {format_money(expected['balance'])}"
         assert words in html, (zone, words)
         assert format_money(expected["monthly"]) in html
 
@@ -131,3 +134,21 @@ def test_100001_sees_both_zones_with_hand_computed_balances(client, seeded):
     right = UnitRight.objects.get(party=party, unit=units["community"])
     assert right.valid_from > dt.date(2021, 1, 1)
     assert "symulacja" in html and "Dane z systemu finansowo-księgowego" in html
+
+
+def test_a_payment_in_advance_is_paired_with_the_charges_it_later_covers(seeded):
+    """Issue 14, item 7: 100001's cooperative flat is in credit; what a
+    payment leaves over settles the next charges as they are booked."""
+    from ledger.models import EntrySettlement
+
+    unit = Unit.objects.get(rights__party=seeded, zone="cooperative")
+    pairs = EntrySettlement.objects.filter(payment__unit=unit).select_related(
+        "payment", "charge"
+    )
+    assert pairs.exists()
+    in_advance = [
+        pair for pair in pairs if pair.payment.booking_date < pair.charge.booking_date
+    ]
+    assert in_advance, "a payment made before its charge must be paired with it"
+    for pair in in_advance:
+        assert 0 < pair.amount <= -pair.charge.amount

@@ -35,7 +35,11 @@ def test_production_server_serves_health_pages_and_compressed_hashed_static(
     log = server.log_path.read_text()
 
     assert health.status_code == 200
-    assert health.json() == {"status": "ok", "database": "ok"}
+    assert health.json() == {
+        "status": "ok",
+        "database": "ok",
+        "tasks": {"waiting": 0, "oldest_wait_seconds": 0, "draining": True},
+    }
     assert login.status_code == 200
     assert "Strict-Transport-Security" not in login.headers  # plain http here
     assert "__Host-csrftoken=" in login.headers["Set-Cookie"]

@@ -322,3 +322,25 @@ def test_an_editor_cannot_switch_zones(django_user_model, client):
     )
     assert response.status_code in (302, 403)
     assert zone_status("contact").on
+
+
+def test_the_rendered_menu_and_cards_follow_a_switch_and_the_end_time(
+    resident_client,
+):
+    """The menu and the dashboard's zone cards are cached fragments: a zone
+    switched off leaves both on the next page, although the page was rendered
+    (and its fragments stored) before, and is back once its end time passes."""
+    dashboard = reverse("members:dashboard")
+    loans_link = f'href="{reverse("members:loans")}"'
+    with time_machine.travel(NOON, tick=False):
+        assert loans_link in resident_client.get(dashboard).content.decode()
+        zone_set("loans", State.OFF, until=NOON + dt.timedelta(hours=1))
+        html = resident_client.get(dashboard).content.decode()
+        assert loans_link not in html
+        assert loans_link not in (
+            resident_client.get(reverse("members:contact")).content.decode()
+        )
+    with time_machine.travel(NOON + dt.timedelta(hours=1), tick=False):
+        html = resident_client.get(dashboard).content.decode()
+        # The menu entry and the dashboard's card are both back.
+        assert html.count(loans_link) == 2

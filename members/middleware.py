@@ -225,8 +225,8 @@ class ZoneMiddleware:
 
         key = zones.zone_for_url(match.namespace, match.url_name)
         statuses = zones.zone_statuses()
-        if key is None and match.url_name in zones.UNIT_URL_NAMES:
-            key = self._unit_zone(statuses, view_kwargs.get("unit_id"))
+        if key is None and zones.UNIT_URL_KWARG in view_kwargs:
+            key = self._unit_zone(statuses, view_kwargs[zones.UNIT_URL_KWARG])
         if key is None or statuses[key].on:
             return None
         return zone_unavailable_response(request, statuses[key])

@@ -50,8 +50,20 @@ class Zone:
     unit_zone: str | None = None
 
 
-# The pages of one unit: they belong to the zone of the unit (its ``Unit.zone``).
-UNIT_URL_NAMES = ("ledger", "ledger-csv", "ledger-print", "report-create")
+# The pages of one unit (every member URL with this argument) belong to the
+# zone of that unit (its ``Unit.zone``): a page added later is covered too.
+UNIT_URL_KWARG = "unit_id"
+
+
+def unit_url_names() -> set[str]:
+    """The names of the member area's pages of one unit (``UNIT_URL_KWARG``)."""
+    from members.area.urls import urlpatterns
+
+    return {
+        pattern.name
+        for pattern in urlpatterns
+        if UNIT_URL_KWARG in pattern.pattern.converters
+    }
 
 
 ZONES: dict[str, Zone] = {
@@ -199,7 +211,7 @@ _URL_ZONES = {
 
 def zone_for_url(namespace: str, url_name: str | None) -> str | None:
     """The key of the zone whose page is the URL named ``namespace:url_name``
-    (not for the pages of one unit: see ``UNIT_URL_NAMES``)."""
+    (not for the pages of one unit: see ``UNIT_URL_KWARG``)."""
     return _URL_ZONES.get((namespace, url_name))
 
 

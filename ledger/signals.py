@@ -22,3 +22,8 @@ time may be invalidated on it too.
 from django.dispatch import Signal
 
 import_finished = Signal()
+
+# ``personal_documents_added``: documents addressed to residents were imported
+# or uploaded (issue 18), sent after the commit with ``sender=PersonalDocument``
+# and ``document_ids``, the primary keys of the new documents.
+personal_documents_added = Signal()

@@ -306,6 +306,25 @@ class UnitPlan:
     rng: random.Random = field(repr=False, default=None)
 
 
+def community_shares(units: list[UnitPlan], buildings: list[Building]) -> dict:
+    """Each community unit's share in the common property, as the usual deed
+    sets it: its floor area over the floor area of all the community's units
+    (rounded to the 7 places stored)."""
+    community_of = {b.code: b.community_id for b in buildings if b.community_id}
+    totals: dict[int, Decimal] = {}
+    for plan in units:
+        community = community_of.get(plan.building_code)
+        if community is not None:
+            totals[community] = totals.get(community, Decimal(0)) + plan.area
+    return {
+        plan.code: (plan.area / totals[community_of[plan.building_code]]).quantize(
+            Decimal("0.0000001")
+        )
+        for plan in units
+        if plan.building_code in community_of
+    }
+
+
 @dataclass
 class PartyPlan:
     number: str
@@ -583,6 +602,7 @@ class DemoBuilder:
                 "code", "id"
             )
         )
+        shares = community_shares(self.units, buildings)
         objects = [
             Unit(
                 code=plan.code,
@@ -592,6 +612,7 @@ class DemoBuilder:
                 floor_area=plan.area,
                 zone=plan.zone,
                 bank_account=make_nrb(f"10204027{plan.index + 1:016d}"),
+                common_share=shares.get(plan.code),
             )
             for plan in self.units
         ]
@@ -599,7 +620,7 @@ class DemoBuilder:
             Unit,
             objects,
             ("code", "building_id", "number", "kind", "floor_area", "zone",
-             "bank_account"),
+             "bank_account", "common_share"),
             upsert_on=("code",),
         )  # fmt: skip
         ids = dict(

@@ -325,6 +325,7 @@ class UnitAdmin(LedgerModelAdmin):
         "kind",
         "zone",
         "floor_area",
+        "common_share",
         "bank_account",
         "holders",
         "ledger",

@@ -368,6 +368,14 @@ def _meter_prepare(values: tuple, errors: RowErrors) -> tuple | None:
     return values
 
 
+def _unit_prepare(values: tuple, errors: RowErrors) -> tuple | None:
+    share = values[7]
+    if share is not None and not Decimal(0) < share <= Decimal(1):
+        errors("common_share", _("a share is a fraction above 0 and at most 1"))
+        return None
+    return values
+
+
 def _right_prepare(values: tuple, errors: RowErrors) -> tuple | None:
     if values[5] is not None and values[5] < values[4]:
         errors("valid_to", _("is before valid_from"))
@@ -484,7 +492,13 @@ _register(
             ),
             col("zone", _choice(Unit, "zone"), required=False),
             col("bank_account", BankAccount(), required=False),
+            col(
+                "common_share",
+                Number(max_digits=8, decimal_places=7, minimum=Decimal(0)),
+                required=False,
+            ),
         ],
+        prepare=_unit_prepare,
         unique_together=(("building", "number"),),
         master=True,
     )

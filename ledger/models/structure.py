@@ -147,6 +147,17 @@ class Unit(TimeStampedModel):
         validators=[validate_nrb],
         help_text=_("26 digits, no spaces."),
     )
+    # The unit's share in the common property of its housing community
+    # ("udział w nieruchomości wspólnej"): a resolution's majority by shares
+    # is counted with it (members.area.votes).
+    common_share = models.DecimalField(
+        _("share in the common property"),
+        max_digits=8,
+        decimal_places=7,
+        null=True,
+        blank=True,
+        help_text=_("A fraction above 0 and at most 1, e.g. 0.0123."),
+    )
 
     class Meta:
         verbose_name = _("unit")
@@ -165,6 +176,11 @@ class Unit(TimeStampedModel):
                 condition=models.Q(floor_area__isnull=True)
                 | models.Q(floor_area__gt=0),
                 name="ledger_unit_floor_area_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(common_share__isnull=True)
+                | (models.Q(common_share__gt=0) & models.Q(common_share__lte=1)),
+                name="ledger_unit_common_share_fraction",
             ),
         ]
 

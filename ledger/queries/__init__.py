@@ -103,14 +103,24 @@ from .summaries import (
     unit_summary,
 )
 from .units import (
+    OWNERSHIP_KINDS,
+    CommunityUnit,
     communities_for_party,
+    community_units_with_owners,
     estate_offices,
+    owned_community_units,
+    owner_communities,
     rights_for_party,
     unit_for_party,
     units_for_party,
 )
 
 __all__ = [
+    "OWNERSHIP_KINDS",
+    "CommunityUnit",
+    "community_units_with_owners",
+    "owned_community_units",
+    "owner_communities",
     "STATEMENT_PAGE_SIZE",
     "ZERO",
     "Balance",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -47,6 +48,73 @@ def communities_for_party(*, party: Party, on: dt.date) -> QuerySet[HousingCommu
         party=party, unit__building__community=OuterRef("pk")
     )
     return HousingCommunity.objects.filter(Exists(valid_rights)).order_by("name")
+
+
+# --- Owners of a housing community's units ------------------------------------------
+
+#: The right that makes a party an owner of a unit in a housing community, with
+#: a vote on its resolutions: separate ownership ("odrębna własność lokalu").
+#: Tenants and holders of the cooperative's rights do not vote; the units the
+#: cooperative still owns are voted by the cooperative itself, outside IOK.
+OWNERSHIP_KINDS = (UnitRight.Kind.SEPARATE_OWNERSHIP,)
+
+
+def owned_community_units(
+    *, party: Party, community: HousingCommunity | int, on: dt.date
+) -> QuerySet[Unit]:
+    """Units of ``community`` that ``party`` owns on ``on`` (an ownership
+    right valid that day), with their buildings, by address."""
+    owned = UnitRight.objects.valid_on(on).filter(
+        party=party, unit=OuterRef("pk"), kind__in=OWNERSHIP_KINDS
+    )
+    return (
+        Unit.objects.filter(Exists(owned), building__community=community)
+        .select_related("building")
+        .order_by("building__address", "number")
+    )
+
+
+def owner_communities(*, party: Party, on: dt.date) -> QuerySet[HousingCommunity]:
+    """Housing communities in which ``party`` owns a unit on ``on``."""
+    owned = UnitRight.objects.valid_on(on).filter(
+        party=party, unit__building__community=OuterRef("pk"), kind__in=OWNERSHIP_KINDS
+    )
+    return HousingCommunity.objects.filter(Exists(owned)).order_by("name")
+
+
+@dataclass(frozen=True)
+class CommunityUnit:
+    """A unit of a housing community with its owners on a day."""
+
+    unit: Unit
+    owners: tuple[Party, ...]
+
+    @property
+    def owner_ids(self) -> tuple[int, ...]:
+        return tuple(sorted(owner.pk for owner in self.owners))
+
+
+def community_units_with_owners(
+    *, community: HousingCommunity | int, on: dt.date
+) -> list[CommunityUnit]:
+    """Every unit of ``community`` (its buildings) with its owners on ``on``
+    (none for a unit the cooperative still owns), by address: the voters and
+    shares of a vote (two queries)."""
+    units = list(
+        Unit.objects.filter(building__community=community)
+        .select_related("building")
+        .order_by("building__address", "number")
+    )
+    owners: dict[int, list[Party]] = {}
+    rights = (
+        UnitRight.objects.valid_on(on)
+        .filter(unit__building__community=community, kind__in=OWNERSHIP_KINDS)
+        .select_related("party")
+        .order_by("party__name", "pk")
+    )
+    for right in rights:
+        owners.setdefault(right.unit_id, []).append(right.party)
+    return [CommunityUnit(unit, tuple(owners.get(unit.pk, ()))) for unit in units]
 
 
 def estate_offices() -> list[Estate]:

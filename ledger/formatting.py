@@ -189,3 +189,12 @@ def balance_words(breakdown, *, monthly_charge: Decimal | None = None) -> Balanc
         else (_("Last payment"), _("none recorded"))
     )
     return BalanceWords(state, headlines, figures, amounts)
+
+
+def format_share(value: Decimal | None) -> str:
+    """A share in a housing community's common property as a fraction and a
+    percentage: ``0.0602000`` → ``0,0602 (6,02%)``. ``None``: empty."""
+    if value is None:
+        return ""
+    percent = (Decimal(value) * 100).quantize(Decimal("0.01"))
+    return f"{format_quantity(value)} ({format_quantity(percent)}%)"

@@ -5,6 +5,8 @@ only six characters): they are set with ``set_password`` directly, because the
 validators guard the forms, not the model. For demos only.
 """
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -86,3 +88,68 @@ def seed(*, stdout) -> None:
             else "password already changed"
         )
         stdout.write(f"  {identifier} / {password}  resident, {state}")
+
+
+DEMO_VOTE_NUMBER = "1/2026"
+
+
+@transaction.atomic
+def seed_votes(*, stdout) -> None:
+    """An open vote in a housing community where 100001 owns a unit, with the
+    draft resolution as an attachment (a PDF). Idempotent: a second run keeps
+    the vote and its ballots and moves its window so it is open again."""
+    from django.core.files.base import ContentFile
+
+    from ledger import queries as ledger_queries
+    from ledger.pdf import Document, Letterhead
+    from members.models import Vote
+
+    party = Party.objects.filter(number="100001").first()
+    community = (
+        ledger_queries.owner_communities(party=party, on=timezone.localdate()).first()
+        if party is not None
+        else None
+    )
+    if community is None:
+        stdout.write("No housing community with a unit of 100001: no demo vote.")
+        return
+    now = timezone.now()
+    text = (
+        "Właściciele lokali Wspólnoty Mieszkaniowej wyrażają zgodę na wykonanie "
+        "termomodernizacji budynku (docieplenie ścian i stropodachu, wymiana "
+        "stolarki okiennej na klatkach schodowych) w 2027 roku, za kwotę nie "
+        "wyższą niż 1 250 000 zł brutto, finansowaną z funduszu remontowego "
+        "i kredytu z premią termomodernizacyjną.\n\n"
+        "Uchwała wchodzi w życie z dniem podjęcia."
+    )
+    vote, created = Vote.objects.update_or_create(
+        community=community,
+        number=DEMO_VOTE_NUMBER,
+        defaults={
+            "title": "w sprawie termomodernizacji budynku",
+            "text": text,
+            "rule": Vote.Rule.SHARES,
+            "opens_at": now - dt.timedelta(days=1),
+            "closes_at": now + dt.timedelta(days=14),
+            "closed_noticed_at": None,
+            "total_shares": None,
+            "total_owners": None,
+        },
+    )
+    if not vote.attachments.exists():
+        document = Document(
+            title=f"Projekt uchwały nr {DEMO_VOTE_NUMBER}",
+            letterhead=Letterhead(community.name, [community.address]),
+            footer="IOK – dokument demonstracyjny",
+        )
+        document.heading(f"Uchwała nr {DEMO_VOTE_NUMBER} (projekt)")
+        document.paragraph(f"{community.name}, {vote.title}.", bold=True)
+        document.paragraph(text)
+        attachment = vote.attachments.model(vote=vote, name="projekt-uchwaly.pdf")
+        attachment.file.save(
+            "projekt-uchwaly.pdf", ContentFile(document.to_bytes()), save=True
+        )
+    until = timezone.localtime(vote.closes_at).strftime("%Y-%m-%d %H:%M")
+    stdout.write(
+        f"Demo vote: resolution {vote.number} of {community.name}, open until {until}."
+    )

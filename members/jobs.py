@@ -61,6 +61,13 @@ class Job:
 JOBS: tuple[Job, ...] = (
     # Scheduled publishing and expiry of pages (notices with "go live at").
     Job("publish_scheduled", "publish_scheduled", every=datetime.timedelta(minutes=1)),
+    # Votes on resolutions: announce each window that opened or closed, once
+    # (members.area.votes.vote_windows_notice records it on the vote).
+    Job(
+        "announce_vote_windows",
+        "announce_vote_windows",
+        every=datetime.timedelta(minutes=1),
+    ),
     # RODO retention (docs/operations.md, section 5), every night.
     Job("purge_old_data", "purge_old_data", daily_at=datetime.time(3, 15)),
 )

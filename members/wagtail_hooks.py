@@ -178,4 +178,9 @@ def add_todo_panel(request, panels):
 
 # The member area's staff screens (reports, contact changes, residents' readings).
 # The IOK zones screen (rules §III.3): members.area.zone_admin.
-from members.area import wagtail_hooks_area, zone_admin  # noqa: E402, F401
+# Votes on housing-community resolutions: members.area.wagtail_hooks_votes.
+from members.area import (  # noqa: E402, F401
+    wagtail_hooks_area,
+    wagtail_hooks_votes,
+    zone_admin,
+)

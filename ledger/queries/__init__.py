@@ -105,13 +105,16 @@ from .summaries import (
 from .units import (
     OWNERSHIP_KINDS,
     CommunityUnit,
+    co_owned_units,
     communities_for_party,
     community_units_with_owners,
     estate_offices,
     owned_community_units,
+    owned_units,
     owner_communities,
     rights_for_party,
     unit_for_party,
+    unit_owner_ids,
     units_for_party,
 )
 
@@ -119,8 +122,11 @@ __all__ = [
     "OWNERSHIP_KINDS",
     "CommunityUnit",
     "community_units_with_owners",
+    "co_owned_units",
     "owned_community_units",
+    "owned_units",
     "owner_communities",
+    "unit_owner_ids",
     "STATEMENT_PAGE_SIZE",
     "ZERO",
     "Balance",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from ledger.models import Estate, HousingCommunity, Party, Unit, UnitRight
 
@@ -74,12 +74,45 @@ def owned_community_units(
     )
 
 
+def owned_units(*, party: Party, on: dt.date) -> QuerySet[Unit]:
+    """Every unit in a housing community that ``party`` owns on ``on``."""
+    owned = UnitRight.objects.valid_on(on).filter(
+        party=party, unit=OuterRef("pk"), kind__in=OWNERSHIP_KINDS
+    )
+    return Unit.objects.filter(
+        Exists(owned), building__community__isnull=False
+    ).select_related("building")
+
+
+def co_owned_units(*, units, on: dt.date) -> set[int]:
+    """Which of ``units`` have more than one owner on ``on`` (one query)."""
+    return set(
+        UnitRight.objects.valid_on(on)
+        .filter(unit__in=units, kind__in=OWNERSHIP_KINDS)
+        .values("unit_id")
+        .annotate(owners=Count("party_id", distinct=True))
+        .filter(owners__gt=1)
+        .values_list("unit_id", flat=True)
+    )
+
+
 def owner_communities(*, party: Party, on: dt.date) -> QuerySet[HousingCommunity]:
     """Housing communities in which ``party`` owns a unit on ``on``."""
     owned = UnitRight.objects.valid_on(on).filter(
         party=party, unit__building__community=OuterRef("pk"), kind__in=OWNERSHIP_KINDS
     )
     return HousingCommunity.objects.filter(Exists(owned)).order_by("name")
+
+
+def unit_owner_ids(*, unit: Unit | int, on: dt.date) -> tuple[int, ...]:
+    """The ids of the parties owning ``unit`` on ``on``, in order."""
+    return tuple(
+        UnitRight.objects.valid_on(on)
+        .filter(unit=unit, kind__in=OWNERSHIP_KINDS)
+        .order_by("party_id")
+        .values_list("party_id", flat=True)
+        .distinct()
+    )
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 and ``{% cache_version %}`` for template fragments kept in the cache."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from ledger.caching import NAMESPACES, deploy_version
 from ledger.formatting import balance_words as words_for_balance
-from ledger.formatting import format_money
+from ledger.formatting import format_money, format_share
 
 register = template.Library()
 
@@ -14,6 +15,15 @@ register = template.Library()
 def money(value):
     """An amount as ``1 234,56 zł`` (in the active locale)."""
     return format_money(value)
+
+
+@register.filter
+def share(value):
+    """A share in the common property as ``0,0602 (6,02%)``; "none on record"
+    when empty."""
+    if value is None or value == "":
+        return _("none on record")
+    return format_share(value)
 
 
 @register.simple_tag

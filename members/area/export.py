@@ -25,6 +25,7 @@ from ledger.models import Party, UnitRight
 from members.area.services import attachment_download
 from members.models import (
     AuditEvent,
+    Ballot,
     ContactChangeRequest,
     DiscrepancyReport,
     RulesAcknowledgement,
@@ -204,6 +205,14 @@ COLUMN_LABELS = {
     "comment": pgettext_lazy("data export column", "comment"),
     "office_note": pgettext_lazy("data export column", "office's note"),
     "handled_at": pgettext_lazy("data export column", "handled"),
+    "community": pgettext_lazy("data export column", "housing community"),
+    "resolution": pgettext_lazy("data export column", "resolution"),
+    "title": pgettext_lazy("data export column", "title"),
+    "choice": pgettext_lazy("data export column", "vote"),
+    "first_cast_at": pgettext_lazy("data export column", "first cast"),
+    "last_changed_at": pgettext_lazy("data export column", "last changed"),
+    "changes": pgettext_lazy("data export column", "changes"),
+    "receipt": pgettext_lazy("data export column", "receipt number"),
 }
 
 
@@ -389,6 +398,25 @@ def my_data(*, user) -> dict[str, list[dict]]:
         for change in ContactChangeRequest.objects.filter(party=party).order_by(
             "created_at", "pk"
         )
+    ]
+    # Votes on resolutions cast by the party (a co-owner's later vote for the
+    # same unit replaces it: then it is the co-owner's, and not listed here).
+    data["votes"] = [
+        {
+            "community": ballot.vote.community.name,
+            "resolution": ballot.vote.number,
+            "title": ballot.vote.title,
+            "unit": str(ballot.unit),
+            "choice": ballot.get_choice_display(),
+            "share": ballot.share,
+            "first_cast_at": ballot.cast_at,
+            "last_changed_at": ballot.changed_at,
+            "changes": ballot.changes,
+            "receipt": ballot.receipt,
+        }
+        for ballot in Ballot.objects.filter(party=party)
+        .select_related("vote__community", "unit__building")
+        .order_by("changed_at", "pk")
     ]
     return data
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ledger.models import LedgerEntry
 from members.area.services import attachment_name
+from members.models import Ballot
 
 #: Attachments a resident may add to a report: scans and photos of documents,
 #: recognised by their first bytes as well as their name.
@@ -120,26 +121,41 @@ class DiscrepancyReportForm(forms.Form):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        limit = settings.IOK_REPORT_ATTACHMENT_MAX_BYTES
-        if upload.size > limit:
-            raise ValidationError(
-                _("The file is too large (at most %(mb)d MB).")
-                % {"mb": limit // (1024 * 1024)}
-            )
-        # The name as it will be stored and shown to staff (shortened, if need
-        # be, without losing its extension): the one checked here.
-        extension = os.path.splitext(attachment_name(upload.name))[1]
-        signatures = ATTACHMENT_SIGNATURES.get(extension)
-        if signatures is None:
-            raise ValidationError(_("Only PDF, JPG and PNG files can be attached."))
-        head = upload.read(16)
-        upload.seek(0)
-        if not any(head.startswith(signature) for signature in signatures):
-            raise ValidationError(
-                _("The file's content does not match its type (%(ext)s).")
-                % {"ext": extension}
-            )
-        return upload
+        return checked_attachment(
+            upload, limit=settings.IOK_REPORT_ATTACHMENT_MAX_BYTES
+        )
+
+
+def checked_attachment(upload, *, limit: int):
+    """``upload`` if it is a PDF, JPG or PNG file (by its name's extension and
+    its content) of at most ``limit`` bytes, else a Polish ``ValidationError``:
+    residents' report attachments and the attachments of votes."""
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is too large (at most %(mb)d MB).")
+            % {"mb": limit // (1024 * 1024)}
+        )
+    # The name as it will be stored and shown (shortened, if need be, without
+    # losing its extension): the one checked here.
+    extension = os.path.splitext(attachment_name(upload.name))[1]
+    signatures = ATTACHMENT_SIGNATURES.get(extension)
+    if signatures is None:
+        raise ValidationError(_("Only PDF, JPG and PNG files can be attached."))
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature in signatures):
+        raise ValidationError(
+            _("The file's content does not match its type (%(ext)s).")
+            % {"ext": extension}
+        )
+    return upload
+
+
+class BallotForm(forms.Form):
+    """One unit's vote on a resolution (the page shows a form per unit)."""
+
+    unit = forms.IntegerField(widget=forms.HiddenInput)
+    choice = forms.ChoiceField(choices=Ballot.Choice.choices, widget=forms.RadioSelect)
 
 
 class MeterReadingForm(forms.Form):

@@ -81,11 +81,18 @@ def attachment_download(report: DiscrepancyReport) -> tuple[str, str]:
     the extension and type of the stored file (the checked one, kept by its
     random stored name), so that a name stored before the check was fixed never
     turns a PDF into ``.bat`` or ``.html``."""
-    extension = os.path.splitext(report.attachment.name)[1].lower()
+    return stored_file_download(report.attachment.name, report.attachment_name)
+
+
+def stored_file_download(stored_name: str, shown_name: str) -> tuple[str, str]:
+    """``(file name, content type)`` of a private file (a report's or a vote's
+    attachment) kept under the random ``stored_name``: the extension and type
+    of the stored file, the stem of ``shown_name``."""
+    extension = os.path.splitext(stored_name)[1].lower()
     content_type = ATTACHMENT_CONTENT_TYPES.get(extension)
     if content_type is None:
         extension, content_type = ".bin", "application/octet-stream"
-    stem = os.path.splitext(attachment_name(report.attachment_name or ""))[0]
+    stem = os.path.splitext(attachment_name(shown_name or ""))[0]
     return attachment_name((stem or ATTACHMENT_DEFAULT_STEM) + extension), content_type
 
 

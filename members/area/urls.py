@@ -6,7 +6,7 @@ Names live in the ``members`` namespace (``members:dashboard``,
 
 from django.urls import path
 
-from . import views
+from . import views, vote_views
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
@@ -40,4 +40,16 @@ urlpatterns = [
     path("ogloszenia/", views.notices_view, name="notices"),
     path("ogloszenia/<int:notice_id>/", views.notice_view, name="notice"),
     path("moje-dane/", views.my_data_view, name="my-data"),
+    path("glosowania/", vote_views.votes_view, name="votes"),
+    path("glosowania/<int:vote_id>/", vote_views.vote_view, name="vote"),
+    path(
+        "glosowania/<int:vote_id>/potwierdzenie/",
+        vote_views.vote_receipt_view,
+        name="vote-receipt",
+    ),
+    path(
+        "glosowania/<int:vote_id>/zalaczniki/<int:attachment_id>/",
+        vote_views.vote_attachment_view,
+        name="vote-attachment",
+    ),
 ]

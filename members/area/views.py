@@ -32,7 +32,7 @@ from ledger.models import Membership, Party, Unit
 from members.audit import Event, audit_record
 from members.decorators import member_required
 
-from . import display, export, queries, services, zones
+from . import display, export, queries, services, votes, zones
 from .charts import consumption_bars, consumption_svg
 from .forms import (
     ContactChangeForm,
@@ -152,6 +152,14 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
                 )
             ],
             "zone_on": {key: status.on for key, status in statuses.items()},
+            "votes_awaiting": (
+                votes.votes_awaiting(
+                    party=party,
+                    owned=votes.owned_from_summaries(summaries, on=today),
+                )
+                if party is not None and statuses["votes"].on
+                else []
+            ),
             "last_import_at": ledger_queries.last_import_at(),
             "notices": (
                 cms_queries.cooperative_notices(

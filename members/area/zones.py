@@ -86,6 +86,11 @@ ZONES: dict[str, Zone] = {
         Zone("meters", _("Meter readings"), ("meters", "meter-detail")),
         Zone("membership", _("Membership"), ("membership",)),
         Zone("contact", _("Contact data"), ("contact",)),
+        Zone(
+            "votes",
+            _("Votes"),
+            ("votes", "vote", "vote-receipt", "vote-attachment"),
+        ),
     )
 }
 
@@ -122,6 +127,12 @@ MENU: tuple[MenuItem, ...] = (
     ),
     MenuItem(_("Membership"), "membership", zone="membership"),
     MenuItem(_("Contact data"), "contact", zone="contact"),
+    MenuItem(
+        _("Votes"),
+        "votes",
+        ("vote", "vote-receipt"),
+        zone="votes",
+    ),
     MenuItem(_("My reports"), "reports", ("report-detail", "report-create")),
     MenuItem(_("My data (GDPR)"), "my-data"),
     MenuItem(_("Security"), "security", ("security-totp", "security-disable")),

@@ -6,6 +6,8 @@
   requests, rules acknowledgements, the staff view of submitted readings) and
   the private storage of residents' uploads.
 - ``jobs``: when each recurring job of the worker's schedule last ran.
+- ``votes``: housing-community votes on resolutions, their attachments and
+  ballots.
 - ``zones``: the state of each zone of the member area (on, suspended, off).
 
 Import from ``members.models``; the submodules are an internal layout.
@@ -22,11 +24,13 @@ from .area import (
     report_attachment_path,
 )
 from .jobs import RecurringJobRun
+from .votes import Ballot, Vote, VoteAttachment, vote_attachment_path
 from .zones import ZoneState
 
 __all__ = [
     "AccountState",
     "AuditEvent",
+    "Ballot",
     "ContactChangeRequest",
     "DiscrepancyReport",
     "PrivateStorage",
@@ -35,6 +39,9 @@ __all__ = [
     "RulesAcknowledgement",
     "User",
     "UserSession",
+    "Vote",
+    "VoteAttachment",
+    "vote_attachment_path",
     "private_storage",
     "report_attachment_path",
     "ZoneState",

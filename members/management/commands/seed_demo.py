@@ -32,5 +32,6 @@ class Command(BaseCommand):
             cms_demo.seed_community_notices(stdout=self.stdout)
         with transaction.atomic():
             members_demo.seed(stdout=self.stdout)
+            members_demo.seed_votes(stdout=self.stdout)
             zones_ensure()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -105,7 +105,6 @@ from .summaries import (
 from .units import (
     OWNERSHIP_KINDS,
     CommunityUnit,
-    co_owned_units,
     communities_for_party,
     community_units_with_owners,
     estate_offices,
@@ -122,7 +121,6 @@ __all__ = [
     "OWNERSHIP_KINDS",
     "CommunityUnit",
     "community_units_with_owners",
-    "co_owned_units",
     "owned_community_units",
     "owned_units",
     "owner_communities",

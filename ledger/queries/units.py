@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 
 from ledger.models import Estate, HousingCommunity, Party, Unit, UnitRight
 
@@ -63,12 +63,21 @@ def owned_community_units(
     *, party: Party, community: HousingCommunity | int, on: dt.date
 ) -> QuerySet[Unit]:
     """Units of ``community`` that ``party`` owns on ``on`` (an ownership
-    right valid that day), with their buildings, by address."""
+    right valid that day), with their buildings and ``owner_count`` (how many
+    parties own each that day), by address."""
     owned = UnitRight.objects.valid_on(on).filter(
         party=party, unit=OuterRef("pk"), kind__in=OWNERSHIP_KINDS
     )
+    owners = (
+        UnitRight.objects.valid_on(on)
+        .filter(unit=OuterRef("pk"), kind__in=OWNERSHIP_KINDS)
+        .values("unit")
+        .annotate(count=Count("party", distinct=True))
+        .values("count")
+    )
     return (
         Unit.objects.filter(Exists(owned), building__community=community)
+        .annotate(owner_count=Subquery(owners))
         .select_related("building")
         .order_by("building__address", "number")
     )
@@ -82,18 +91,6 @@ def owned_units(*, party: Party, on: dt.date) -> QuerySet[Unit]:
     return Unit.objects.filter(
         Exists(owned), building__community__isnull=False
     ).select_related("building")
-
-
-def co_owned_units(*, units, on: dt.date) -> set[int]:
-    """Which of ``units`` have more than one owner on ``on`` (one query)."""
-    return set(
-        UnitRight.objects.valid_on(on)
-        .filter(unit__in=units, kind__in=OWNERSHIP_KINDS)
-        .values("unit_id")
-        .annotate(owners=Count("party_id", distinct=True))
-        .filter(owners__gt=1)
-        .values_list("unit_id", flat=True)
-    )
 
 
 def owner_communities(*, party: Party, on: dt.date) -> QuerySet[HousingCommunity]:

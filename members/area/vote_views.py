@@ -78,6 +78,8 @@ def vote_view(request: HttpRequest, vote_id: int) -> HttpResponse:
             messages.error(request, _("Choose the unit and your vote."))
         return redirect("members:vote", vote_id=vote.pk)
     closed = vote.is_closed(now)
+    # After the close the page shows the result: one read of the ballots.
+    ballots = votes.vote_ballots(vote) if closed else None
     return _render(
         request,
         "vote_detail.html",
@@ -86,11 +88,11 @@ def vote_view(request: HttpRequest, vote_id: int) -> HttpResponse:
             "is_open": vote.is_open(now),
             "closed": closed,
             "not_yet": now < vote.opens_at,
-            "units": votes.unit_ballots(party=party, vote=vote),
+            "units": votes.unit_ballots(party=party, vote=vote, ballots=ballots),
             "attachments": list(vote.attachments.all()),
             "choices": votes.Choice.choices,
             "rule_text": votes.rule_text(vote),
-            "result": votes.vote_result(vote) if closed else None,
+            "result": votes.vote_result(vote, ballots=ballots) if closed else None,
         },
     )
 

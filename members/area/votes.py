@@ -90,28 +90,28 @@ class UnitBallot:
     mine: bool = False
 
 
-def unit_ballots(*, party: Party, vote: Vote) -> list[UnitBallot]:
+def unit_ballots(
+    *, party: Party, vote: Vote, ballots: list[Ballot] | None = None
+) -> list[UnitBallot]:
     """Each unit ``party`` owns in the vote's community today, with the
-    ballot cast for it, if any (three queries)."""
-    today = _today()
+    ballot cast for it, if any (two queries; one when the caller has the
+    vote's ``ballots`` with their parties)."""
     units = list(
         ledger_queries.owned_community_units(
-            party=party, community=vote.community_id, on=today
+            party=party, community=vote.community_id, on=_today()
         )
     )
-    ballots = {
-        ballot.unit_id: ballot
-        for ballot in Ballot.objects.filter(vote=vote, unit__in=units).select_related(
+    if ballots is None:
+        ballots = Ballot.objects.filter(vote=vote, unit__in=units).select_related(
             "party"
         )
-    }
-    co_owned = ledger_queries.co_owned_units(units=units, on=today)
+    by_unit = {ballot.unit_id: ballot for ballot in ballots}
     return [
         UnitBallot(
             unit,
-            ballots.get(unit.pk),
-            unit.pk in co_owned,
-            unit.pk in ballots and ballots[unit.pk].party_id == party.pk,
+            by_unit.get(unit.pk),
+            (unit.owner_count or 0) > 1,
+            unit.pk in by_unit and by_unit[unit.pk].party_id == party.pk,
         )
         for unit in units
     ]
@@ -374,10 +374,20 @@ def community_totals(vote: Vote) -> tuple[Decimal, int, int]:
     return shares, len(owners), len(units)
 
 
-def vote_result(vote: Vote) -> VoteResult:
-    """Count ``vote`` (two to three queries). By owners, the ballots of one
-    owner (the same owners of the unit when it was cast) count once, with
-    the choice cast last."""
+def vote_ballots(vote: Vote) -> list[Ballot]:
+    """Every ballot of ``vote`` with who cast it, oldest change first."""
+    return list(
+        Ballot.objects.filter(vote=vote)
+        .select_related("party")
+        .order_by("changed_at", "pk")
+    )
+
+
+def vote_result(vote: Vote, *, ballots: list[Ballot] | None = None) -> VoteResult:
+    """Count ``vote`` (one query after the close, three before; ``ballots``:
+    ``vote_ballots(vote)`` when the caller has them). By owners, the ballots
+    of one owner (the same owners of the unit when it was cast) count once,
+    with the choice cast last."""
     total_shares, total_owners, total_units = community_totals(vote)
     result = VoteResult(
         rule=vote.rule,
@@ -387,7 +397,7 @@ def vote_result(vote: Vote) -> VoteResult:
         final=vote.closed_noticed_at is not None,
     )
     latest: dict[str, Ballot] = {}
-    for ballot in Ballot.objects.filter(vote=vote).order_by("changed_at", "pk"):
+    for ballot in vote_ballots(vote) if ballots is None else ballots:
         tally = result.tally(ballot.choice)
         tally.shares += ballot.share
         tally.units += 1
@@ -581,12 +591,12 @@ def minutes_pdf(vote: Vote) -> bytes:
     document.table(
         Table(
             columns=[
-                Column(_("Unit"), 2.2),
-                Column(_("Owners"), 2.4),
+                Column(_("Unit"), 2.0),
+                Column(_("Owners"), 2.2),
                 Column(_("Share"), 1.4, "RIGHT"),
                 Column(_("Vote"), 1.1),
-                Column(_("Cast by, when"), 2.4),
-                Column(_("Receipt number"), 1.5),
+                Column(_("Cast by, when"), 2.3),
+                Column(_("Receipt number"), 2.0),
             ],
             rows=[
                 [

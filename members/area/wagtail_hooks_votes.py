@@ -19,7 +19,12 @@ from django.utils.translation import gettext_lazy
 
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+)
 
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
@@ -85,19 +90,19 @@ class VoteAdmin(StaffModelAdmin):
     ordering = ("-opens_at",)
     inspect_view_enabled = True
     permission_helper_class = VotePermissionHelper
-    panels = [
-        FieldPanel("community"),
-        FieldRowPanel([FieldPanel("number"), FieldPanel("rule")]),
-        FieldPanel("title"),
-        FieldPanel("text"),
-        MultiFieldPanel(
-            [FieldPanel("opens_at"), FieldPanel("closes_at")],
-            heading=gettext_lazy("Voting window"),
-        ),
-    ]
-
-    def get_form_class(self, *args, **kwargs):
-        return VoteForm
+    edit_handler = ObjectList(
+        [
+            FieldPanel("community"),
+            FieldRowPanel([FieldPanel("number"), FieldPanel("rule")]),
+            FieldPanel("title"),
+            FieldPanel("text"),
+            MultiFieldPanel(
+                [FieldPanel("opens_at"), FieldPanel("closes_at")],
+                heading=gettext_lazy("Voting window"),
+            ),
+        ],
+        base_form_class=VoteForm,
+    )
 
     def links(self, obj):
         return format_html(
@@ -134,10 +139,10 @@ class VoteAttachmentAdmin(StaffModelAdmin):
     list_select_related = ("vote",)
     list_filter = ("vote__community",)
     search_fields = ("name", "vote__number", "vote__title")
-    panels = [FieldPanel("vote"), FieldPanel("file")]
-
-    def get_form_class(self, *args, **kwargs):
-        return VoteAttachmentForm
+    edit_handler = ObjectList(
+        [FieldPanel("vote"), FieldPanel("file")],
+        base_form_class=VoteAttachmentForm,
+    )
 
     def download(self, obj):
         return format_html(

@@ -72,11 +72,52 @@ def _urls(resident, other_resident, notices):
         ],
         "membership": [(reverse("members:membership"), "CZ-A-1")],
         "contact": [(reverse("members:contact"), party.phone)],
+        "votes": _vote_urls(b_unit),
     }
 
 
+def _vote_urls(unit):
+    """Resident B owns the community flat (separate ownership) and has voted
+    in a vote of its community that has an attachment."""
+    from django.core.files.base import ContentFile
+
+    from ledger.models import UnitRight
+    from members.models import Ballot, Vote
+
+    UnitRight.objects.filter(unit=unit).update(kind=UnitRight.Kind.SEPARATE_OWNERSHIP)
+    unit.common_share = "0.0500000"
+    unit.save()
+    vote = Vote.objects.create(
+        community=unit.building.community,
+        number="7/2025",
+        title="w sprawie wymiany dźwigu",
+        text="Treść uchwały.",
+        opens_at=NOON - dt.timedelta(days=1),
+        closes_at=NOON + dt.timedelta(days=7),
+    )
+    attachment = vote.attachments.model(vote=vote, name="projekt.pdf")
+    attachment.file.save("projekt.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    party = unit.rights.get().party
+    Ballot.objects.create(
+        vote=vote,
+        unit=unit,
+        choice="for",
+        party=party,
+        share=unit.common_share,
+        owner_ids=str(party.pk),
+        receipt="GL-TESTZONE01",
+    )
+    return [
+        (reverse("members:votes"), "wymiany dźwigu"),
+        (reverse("members:vote", args=[vote.pk]), "wymiany dźwigu"),
+        (reverse("members:vote-receipt", args=[vote.pk]), "GL-TESTZONE01"),
+        (reverse("members:vote-attachment", args=[vote.pk, attachment.pk]), None),
+    ]
+
+
 def _client_for(zone, client, resident, other_resident):
-    client.force_login(other_resident[0] if zone == "community" else resident)
+    owner = zone in ("community", "votes")
+    client.force_login(other_resident[0] if owner else resident)
     return client
 
 
@@ -96,6 +137,7 @@ def test_every_url_of_every_zone_is_covered():
         "meters": 2,
         "membership": 1,
         "contact": 1,
+        "votes": 4,
     }
     for key, zone in ZONES.items():
         count = len(zone.url_names) + (len(unit_url_names()) if zone.unit_zone else 0)

@@ -86,6 +86,11 @@ ZONES: dict[str, Zone] = {
         Zone("meters", _("Meter readings"), ("meters", "meter-detail")),
         Zone("membership", _("Membership"), ("membership",)),
         Zone("contact", _("Contact data"), ("contact",)),
+        Zone(
+            "repairs",
+            _("Faults and repairs"),
+            ("repairs", "repair-create", "repair-detail", "repair-photo"),
+        ),
     )
 }
 
@@ -123,6 +128,12 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Membership"), "membership", zone="membership"),
     MenuItem(_("Contact data"), "contact", zone="contact"),
     MenuItem(_("My reports"), "reports", ("report-detail", "report-create")),
+    MenuItem(
+        _("Faults and repairs"),
+        "repairs",
+        ("repair-create", "repair-detail"),
+        zone="repairs",
+    ),
     MenuItem(_("My data (GDPR)"), "my-data"),
     MenuItem(_("Security"), "security", ("security-totp", "security-disable")),
     MenuItem(_("Change password"), "password-change"),

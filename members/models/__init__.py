@@ -5,6 +5,8 @@
 - ``area``: the member area's own records (discrepancy reports, contact change
   requests, rules acknowledgements, the staff view of submitted readings) and
   the private storage of residents' uploads.
+- ``repairs``: residents' repair requests (with photos and a thread of
+  messages) and the staff of each estate office who handle them.
 - ``jobs``: when each recurring job of the worker's schedule last ran.
 - ``zones``: the state of each zone of the member area (on, suspended, off).
 
@@ -22,6 +24,13 @@ from .area import (
     report_attachment_path,
 )
 from .jobs import RecurringJobRun
+from .repairs import (
+    EstateOfficeStaff,
+    RepairMessage,
+    RepairPhoto,
+    RepairRequest,
+    repair_photo_path,
+)
 from .zones import ZoneState
 
 __all__ = [
@@ -29,13 +38,18 @@ __all__ = [
     "AuditEvent",
     "ContactChangeRequest",
     "DiscrepancyReport",
+    "EstateOfficeStaff",
     "PrivateStorage",
     "RecurringJobRun",
+    "RepairMessage",
+    "RepairPhoto",
+    "RepairRequest",
     "ResidentMeterReading",
     "RulesAcknowledgement",
     "User",
     "UserSession",
     "private_storage",
+    "repair_photo_path",
     "report_attachment_path",
     "ZoneState",
 ]

@@ -10,6 +10,7 @@ Also the checks of files residents upload (report attachments, repair photos):
 see "Residents' uploads" below.
 """
 
+import io
 import os
 
 from django.conf import settings
@@ -216,13 +217,15 @@ def open_photo(upload):
     )
     try:
         upload.seek(0)
-        with Image.open(upload) as probe:
+        # A copy in memory (at most the size limit, checked first): Pillow
+        # may close the file it is given.
+        data = upload.read()
+        with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in PHOTO_FORMATS:
                 raise refused
             probe.verify()
         # verify() leaves the image unusable: open it again to decode it.
-        upload.seek(0)
-        image = Image.open(upload)
+        image = Image.open(io.BytesIO(data))
         image.load()
     except ValidationError:
         raise

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .area import private_storage
 
@@ -88,7 +89,7 @@ class RepairRequest(models.Model):
 
     class Status(models.TextChoices):
         NEW = "new", _("new")
-        IN_PROGRESS = "in_progress", _("in progress")
+        IN_PROGRESS = "in_progress", pgettext_lazy("repair", "in progress")
         DONE = "done", _("repaired")
         REJECTED = "rejected", _("closed without repair")
 

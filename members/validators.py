@@ -166,6 +166,9 @@ ATTACHMENT_SIGNATURES = {
 
 #: What Pillow must recognise a repair photo as (HEIF: iPhones' default).
 PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "HEIF"})
+#: More pixels than any phone's camera (48 Mpx): a small file that would
+#: decode to gigabytes (a "decompression bomb") is refused before decoding.
+PHOTO_MAX_PIXELS = 60_000_000
 
 
 def validate_upload_size(upload, limit: int) -> None:
@@ -221,7 +224,8 @@ def open_photo(upload):
         # may close the file it is given.
         data = upload.read()
         with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in PHOTO_FORMATS:
+            width, height = probe.size
+            if probe.format not in PHOTO_FORMATS or width * height > PHOTO_MAX_PIXELS:
                 raise refused
             probe.verify()
         # verify() leaves the image unusable: open it again to decode it.

@@ -151,6 +151,15 @@ def test_files_that_are_not_photos_by_content_are_refused(
     assert not private.exists() or not any(p.is_file() for p in private.rglob("*"))
 
 
+def test_a_decompression_bomb_is_refused_before_decoding(resident_client, unit):
+    # 10 000 x 10 000 px of one colour: a small PNG, 300 MB once decoded.
+    bomb = photo("bomba.png", image_bytes("PNG", size=(10_000, 10_000)))
+    assert bomb.size < 1024 * 1024
+    response = file_request(resident_client, unit, photos=[bomb])
+    assert "nie jest zdjęciem" in response.content.decode()
+    assert not RepairRequest.objects.exists()
+
+
 def test_too_large_photos_are_refused_with_the_limit(resident_client, unit, settings):
     settings.IOK_REPAIR_PHOTO_MAX_BYTES = 2 * 1024 * 1024
     big = photo("duze.png", image_bytes("PNG") + b"\0" * (2 * 1024 * 1024))

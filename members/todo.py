@@ -25,7 +25,13 @@ from django.utils.translation import gettext_lazy as _
 from ledger.imports.admin_views import can_import
 from ledger.models import DataImport, MeterReading
 
-from .models import ContactChangeRequest, DiscrepancyReport, ResidentMeterReading
+from .models import (
+    ContactChangeRequest,
+    DiscrepancyReport,
+    RepairRequest,
+    ResidentMeterReading,
+)
+from .queries import for_staff_estates
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,9 @@ class TodoItem:
     pending: Callable[[], QuerySet]
     #: The admin screen that lists them.
     url: Callable[[], str]
+    #: Records of the estate office serving their unit (this path to the
+    #: unit): counted only for the user's office(s), as the screen lists them.
+    unit_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,7 @@ TODO_ITEMS: list[TodoItem] = [
             status=DiscrepancyReport.Status.NEW
         ),
         url=_index("members_discrepancyreport_modeladmin_index", **{_STATUS: "new"}),
+        unit_path="unit",
     ),
     TodoItem(
         key="reports-in-progress",
@@ -115,6 +125,15 @@ TODO_ITEMS: list[TodoItem] = [
         url=_index(
             "members_discrepancyreport_modeladmin_index", **{_STATUS: "in_progress"}
         ),
+        unit_path="unit",
+    ),
+    TodoItem(
+        key="repairs-new",
+        label=_("New repair requests"),
+        may_act=_permission("members.change_repairrequest"),
+        pending=lambda: RepairRequest.objects.filter(status=RepairRequest.Status.NEW),
+        url=_index("members_repairrequest_modeladmin_index", **{_STATUS: "new"}),
+        unit_path="unit",
     ),
     TodoItem(
         key="readings",
@@ -162,16 +181,15 @@ TODO_ITEMS: list[TodoItem] = [
 ]
 
 
-def _count_query(item: TodoItem) -> QuerySet:
+def _count_query(item: TodoItem, user) -> QuerySet:
     # COUNT as a plain function (not an aggregate): one row per item, even
     # when nothing waits, and no GROUP BY.
-    return (
-        item.pending()
-        .order_by()
-        .values(
-            todo=Value(item.key, output_field=CharField()),
-            n=Func(F("pk"), function="COUNT", output_field=IntegerField()),
-        )
+    pending = item.pending()
+    if item.unit_path is not None:
+        pending = for_staff_estates(pending, user, unit_path=item.unit_path)
+    return pending.order_by().values(
+        todo=Value(item.key, output_field=CharField()),
+        n=Func(F("pk"), function="COUNT", output_field=IntegerField()),
     )
 
 
@@ -191,7 +209,7 @@ def todo_for(user, items: list[TodoItem] | None = None) -> list[TodoEntry]:
     ]
     if not items:
         return []
-    first, *rest = (_count_query(item) for item in items)
+    first, *rest = (_count_query(item, user) for item in items)
     counts = {
         row["todo"]: row["n"]
         for row in (first.union(*rest, all=True) if rest else first)

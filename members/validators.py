@@ -5,7 +5,13 @@ settings ``IOK_PASSWORD_MIN_LENGTH`` and ``IOK_PASSWORD_REQUIRE_UPPER`` /
 ``_LOWER`` / ``_SPECIAL`` make it stricter; a value below the floor is ignored, so
 the rule can never be made weaker than the board's. OWASP ASVS asks for 8+
 characters: see docs/security.md.
+
+Also the checks of files residents upload (report attachments, repair photos):
+see "Residents' uploads" below.
 """
+
+import io
+import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -142,3 +148,102 @@ class CooperativePasswordValidator:
         if self.require_special:
             parts.append(_("a special character"))
         return _("Your password must have: %(rules)s.") % {"rules": ", ".join(parts)}
+
+
+# --- Residents' uploads -----------------------------------------------------------
+# The one place where files residents upload are checked: the attachment of a
+# discrepancy report (by its first bytes) and the photos of a repair request
+# (decoded by Pillow). Forms call these; a refused file is never saved.
+
+#: Attachments a resident may add to a report: scans and photos of documents,
+#: recognised by their first bytes as well as their name.
+ATTACHMENT_SIGNATURES = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+#: What Pillow must recognise a repair photo as (HEIF: iPhones' default).
+PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "HEIF"})
+#: More pixels than any phone's camera (48 Mpx): a small file that would
+#: decode to gigabytes (a "decompression bomb") is refused before decoding.
+PHOTO_MAX_PIXELS = 60_000_000
+
+
+def validate_upload_size(upload, limit: int) -> None:
+    """Refuse a file larger than ``limit`` bytes, saying the limit in MB."""
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is too large (at most %(mb)d MB).")
+            % {"mb": limit // (1024 * 1024)},
+            code="file_too_large",
+        )
+
+
+def validate_report_attachment(upload, *, name: str, limit: int) -> None:
+    """A report's attachment: a PDF, JPG or PNG whose first bytes match the
+    extension of ``name`` (the name as it will be stored)."""
+    validate_upload_size(upload, limit)
+    extension = os.path.splitext(name)[1]
+    signatures = ATTACHMENT_SIGNATURES.get(extension)
+    if signatures is None:
+        raise ValidationError(
+            _("Only PDF, JPG and PNG files can be attached."), code="file_type"
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature in signatures):
+        raise ValidationError(
+            _("The file's content does not match its type (%(ext)s).")
+            % {"ext": extension},
+            code="file_content",
+        )
+
+
+def open_photo(upload):
+    """The upload decoded as an image by Pillow (its content, whatever its
+    name), or ``ValidationError`` when it is not a JPEG, PNG, WebP or HEIC
+    photo. The returned image is loaded (pixels decoded)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:  # pragma: no cover - pillow-heif comes with Wagtail
+        pass
+    else:
+        register_heif_opener()
+    refused = ValidationError(
+        _("%(name)s is not a photo: only JPG, PNG, WebP and HEIC images can be added.")
+        % {"name": os.path.basename(getattr(upload, "name", "") or "")},
+        code="not_a_photo",
+    )
+    try:
+        upload.seek(0)
+        # A copy in memory (at most the size limit, checked first): Pillow
+        # may close the file it is given.
+        data = upload.read()
+        with Image.open(io.BytesIO(data)) as probe:
+            width, height = probe.size
+            if probe.format not in PHOTO_FORMATS or width * height > PHOTO_MAX_PIXELS:
+                raise refused
+            probe.verify()
+        # verify() leaves the image unusable: open it again to decode it.
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError) as error:
+        raise refused from error
+    except Exception as error:  # a broken file of any kind
+        raise refused from error
+    finally:
+        upload.seek(0)
+    return image
+
+
+def validate_photo(upload, *, limit: int) -> None:
+    """A repair request's photo: at most ``limit`` bytes, and an image by its
+    content (a PDF renamed ``.jpg`` is refused)."""
+    validate_upload_size(upload, limit)
+    open_photo(upload).close()

@@ -296,6 +296,11 @@ IOK_PRIVATE_MEDIA_ROOT = Path(
     os.environ.get("IOK_PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media")
 )
 IOK_REPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# Photos of a repair request: how many, and the size of each (a phone's photo
+# is 2-8 MB); they are re-encoded as JPEG of at most IOK_REPAIR_PHOTO_MAX_SIDE px.
+IOK_REPAIR_PHOTOS_MAX = 3
+IOK_REPAIR_PHOTO_MAX_BYTES = 8 * 1024 * 1024  # 3 x 8 MB fits nginx 25m
+IOK_REPAIR_PHOTO_MAX_SIDE = 2560
 STORAGES = {
     "default": {"BACKEND": "cms.storage.SafeFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

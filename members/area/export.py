@@ -28,6 +28,9 @@ from members.models import (
     Ballot,
     ContactChangeRequest,
     DiscrepancyReport,
+    RepairMessage,
+    RepairPhoto,
+    RepairRequest,
     RulesAcknowledgement,
 )
 
@@ -213,6 +216,13 @@ COLUMN_LABELS = {
     "last_changed_at": pgettext_lazy("data export column", "last changed"),
     "changes": pgettext_lazy("data export column", "changes"),
     "receipt": pgettext_lazy("data export column", "receipt number"),
+    "request_number": pgettext_lazy("data export column", "request number"),
+    "place": pgettext_lazy("data export column", "where"),
+    "category": pgettext_lazy("data export column", "category"),
+    "convenient_time": pgettext_lazy("data export column", "convenient time"),
+    "photos": pgettext_lazy("data export column", "photos"),
+    "from": pgettext_lazy("data export column", "from"),
+    "text": pgettext_lazy("data export column", "text"),
 }
 
 
@@ -418,12 +428,52 @@ def my_data(*, user) -> dict[str, list[dict]]:
         .select_related("vote__community", "unit__building")
         .order_by("changed_at", "pk")
     ]
+    # Repair requests and their threads, as the resident sees them (the
+    # office's internal note is a working note of staff, not shown).
+    repairs = list(
+        RepairRequest.objects.filter(party=party)
+        .select_related("unit__building")
+        .defer("internal_note")
+        .order_by("created_at", "pk")
+    )
+    photo_counts = {}
+    for request_id in RepairPhoto.objects.filter(request__party=party).values_list(
+        "request_id", flat=True
+    ):
+        photo_counts[request_id] = photo_counts.get(request_id, 0) + 1
+    data["repair_requests"] = [
+        {
+            "request_number": repair.pk,
+            "submitted_at": repair.created_at,
+            "unit": str(repair.unit),
+            "place": repair.get_place_display(),
+            "category": repair.get_category_display(),
+            "description": repair.description,
+            "convenient_time": repair.convenient_time,
+            "photos": photo_counts.get(repair.pk, 0),
+            "status": repair.get_status_display(),
+        }
+        for repair in repairs
+    ]
+    data["repair_request_messages"] = [
+        {
+            "request_number": message.request_id,
+            "date": message.created_at,
+            "from": message.get_kind_display(),
+            "status": message.get_status_display() if message.status else "",
+            "text": message.text,
+        }
+        for message in RepairMessage.objects.filter(request__party=party).order_by(
+            "created_at", "pk"
+        )
+    ]
     return data
 
 
 def my_data_archive(*, user) -> bytes:
     """The ZIP the resident downloads: ``dane.json`` with everything, one CSV
-    per kind of record, the attachments of their reports, and a README."""
+    per kind of record, the attachments of their reports, the photos of their
+    repair requests, and a README."""
     data = my_data(user=user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -454,6 +504,14 @@ def my_data_archive(*, user) -> bytes:
                     with report.attachment.open("rb") as handle:
                         archive.writestr(
                             f"zalaczniki/{report.pk}-{filename}", handle.read()
+                        )
+                except FileNotFoundError:
+                    continue
+            for photo in RepairPhoto.objects.filter(request__party_id=user.party_id):
+                try:
+                    with photo.image.open("rb") as handle:
+                        archive.writestr(
+                            f"zdjecia/{photo.request_id}-{photo.pk}.jpg", handle.read()
                         )
                 except FileNotFoundError:
                     continue

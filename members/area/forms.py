@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from django import forms
 from django.conf import settings
@@ -13,17 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ledger.models import LedgerEntry
+from members import validators
 from members.area.services import attachment_name
 from members.models import Ballot
-
-#: Attachments a resident may add to a report: scans and photos of documents,
-#: recognised by their first bytes as well as their name.
-ATTACHMENT_SIGNATURES = {
-    ".pdf": (b"%PDF-",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-}
 
 MONTHS = [
     (1, _("January")),
@@ -121,34 +112,14 @@ class DiscrepancyReportForm(forms.Form):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        return checked_attachment(
-            upload, limit=settings.IOK_REPORT_ATTACHMENT_MAX_BYTES
+        # The name as it will be stored and shown to staff (shortened, if need
+        # be, without losing its extension): the one checked.
+        validators.validate_report_attachment(
+            upload,
+            name=attachment_name(upload.name),
+            limit=settings.IOK_REPORT_ATTACHMENT_MAX_BYTES,
         )
-
-
-def checked_attachment(upload, *, limit: int):
-    """``upload`` if it is a PDF, JPG or PNG file (by its name's extension and
-    its content) of at most ``limit`` bytes, else a Polish ``ValidationError``:
-    residents' report attachments and the attachments of votes."""
-    if upload.size > limit:
-        raise ValidationError(
-            _("The file is too large (at most %(mb)d MB).")
-            % {"mb": limit // (1024 * 1024)}
-        )
-    # The name as it will be stored and shown (shortened, if need be, without
-    # losing its extension): the one checked here.
-    extension = os.path.splitext(attachment_name(upload.name))[1]
-    signatures = ATTACHMENT_SIGNATURES.get(extension)
-    if signatures is None:
-        raise ValidationError(_("Only PDF, JPG and PNG files can be attached."))
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(signature) for signature in signatures):
-        raise ValidationError(
-            _("The file's content does not match its type (%(ext)s).")
-            % {"ext": extension}
-        )
-    return upload
+        return upload
 
 
 class BallotForm(forms.Form):
@@ -226,3 +197,114 @@ class ContactChangeForm(forms.Form):
                 _("A new postal code needs the new address or city with it.")
             )
         return data
+
+
+# --- Repair requests --------------------------------------------------------------
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Up to ``max_count`` photos, each checked by its content
+    (``members.validators.validate_photo``)."""
+
+    widget = MultiplePhotoInput
+
+    def __init__(self, *args, max_count: int, limit: int, **kwargs):
+        self.max_count = max_count
+        self.limit = limit
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [item for item in (data or []) if item]
+        if not isinstance(data, list | tuple):
+            uploads = [data] if data else []
+        if len(uploads) > self.max_count:
+            raise ValidationError(
+                _("Add at most %(count)d photos.") % {"count": self.max_count}
+            )
+        errors = []
+        for upload in uploads:
+            try:
+                validators.validate_photo(upload, limit=self.limit)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return uploads
+
+
+class RepairRequestForm(forms.Form):
+    """A fault in one of the resident's units or in a common area of its
+    building."""
+
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
+    place = forms.ChoiceField(
+        label=_("Where is the fault?"),
+        widget=forms.RadioSelect,
+        initial="unit",
+    )
+    category = forms.ChoiceField(label=_("What is it about?"))
+    description = forms.CharField(
+        label=_("Describe the fault"),
+        help_text=_(
+            "What is broken, where exactly (e.g. the staircase, 3rd floor) and "
+            "since when."
+        ),
+        min_length=10,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    convenient_time = forms.CharField(
+        label=_("Convenient time for a visit (optional)"),
+        help_text=_("For example: weekdays after 4 pm."),
+        required=False,
+        max_length=200,
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        from members.models import RepairRequest
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [
+            (summary.unit.pk, f"{summary.unit} – {summary.unit.building}")
+            for summary in units
+        ]
+        if len(units) == 1:
+            self.fields["unit"].initial = units[0].unit.pk
+        self.fields["place"].choices = RepairRequest.Place.choices
+        self.fields["category"].choices = [
+            ("", _("– choose –")),
+            *RepairRequest.Category.choices,
+        ]
+        limit = settings.IOK_REPAIR_PHOTO_MAX_BYTES
+        count = settings.IOK_REPAIR_PHOTOS_MAX
+        self.fields["photos"] = MultiplePhotoField(
+            label=_("Photos (optional)"),
+            help_text=_(
+                "Up to %(count)d photos (JPG, PNG, WebP or HEIC), each up to %(mb)d MB."
+            )
+            % {"count": count, "mb": limit // (1024 * 1024)},
+            max_count=count,
+            limit=limit,
+            widget=MultiplePhotoInput(
+                attrs={
+                    "accept": "image/jpeg,image/png,image/webp,image/heic,"
+                    "image/heif,.jpg,.jpeg,.png,.webp,.heic,.heif"
+                }
+            ),
+        )
+
+
+class RepairReplyForm(forms.Form):
+    """The resident's message in a request's thread."""
+
+    text = forms.CharField(
+        label=_("Your message to the office"),
+        min_length=2,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

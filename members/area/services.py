@@ -1,5 +1,6 @@
 """Writes of the member area: discrepancy reports, contact change requests,
-residents' meter readings, and the one-time notice about new rules.
+residents' meter readings, repair requests, and the one-time notice about new
+rules.
 
 Each service is keyword-only, validates before it writes, and runs in a
 transaction. E-mails go through a background task, queued only once the
@@ -9,23 +10,34 @@ transaction has committed.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import os
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger import queries as ledger_queries
 from ledger import services as ledger_services
 from ledger.models import Meter, MeterReading, Party
+from members import validators
+from members.audit import Event, audit_record
 from members.models import (
     ContactChangeRequest,
     DiscrepancyReport,
+    RepairMessage,
+    RepairPhoto,
+    RepairRequest,
     RulesAcknowledgement,
 )
+from members.outbox import queue_email, render_email
+from members.signals import request_answered
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +167,13 @@ def discrepancy_report_answer(
         report.answered_at = timezone.now()
     report.full_clean()
     report.save()
+    if status == DiscrepancyReport.Status.ANSWERED:
+        tell_answered(
+            obj=report,
+            user=report.reporter,
+            title=_("Report no. %(number)s") % {"number": report.pk},
+            url=reverse("members:report-detail", args=[report.pk]),
+        )
     return report
 
 
@@ -216,6 +235,12 @@ def contact_change_request_decide(
     change.confirmed_by = staff_user
     change.confirmed_at = timezone.now()
     change.save()
+    tell_answered(
+        obj=change,
+        user=change.requested_by,
+        title=_("Contact data change request"),
+        url=reverse("members:contact"),
+    )
     return change
 
 
@@ -279,3 +304,183 @@ def rules_notice_on_login(*, user) -> dict | None:
         "resolution": page.resolution_label,
         "effective_from": page.effective_from.isoformat(),
     }
+
+
+# --- Repair requests (issue 17) -------------------------------------------------------
+
+PHOTO_JPEG_QUALITY = 85
+
+
+def repair_photo_prepare(upload) -> ContentFile:
+    """A checked photo (``members.validators.open_photo``) re-encoded as a
+    JPEG: turned upright, at most ``IOK_REPAIR_PHOTO_MAX_SIDE`` pixels on its
+    longer side, without its metadata (a phone's photo carries where it was
+    taken). Browsers show it whatever the resident's phone saved (HEIC)."""
+    from PIL import ImageOps
+
+    image = validators.open_photo(upload)
+    try:
+        image = ImageOps.exif_transpose(image)
+        side = settings.IOK_REPAIR_PHOTO_MAX_SIDE
+        image.thumbnail((side, side))
+        if image.mode != "RGB":
+            image = image.convert("RGB")
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=PHOTO_JPEG_QUALITY, optimize=True)
+    finally:
+        image.close()
+    return ContentFile(buffer.getvalue(), name="photo.jpg")
+
+
+def _office_email(request: RepairRequest, *, template: str, message=None) -> None:
+    """Tell the estate office that serves the unit (new request, resident's
+    message), through the outbox (sent by the task worker after commit)."""
+    from members.area.tasks import admin_edit_url, office_recipient
+
+    estate = request.unit.building.estate
+    subject, text, html = render_email(
+        f"members/area/email/{template}",
+        {
+            "request": request,
+            "estate": estate,
+            "message": message,
+            "admin_url": admin_edit_url(
+                "members_repairrequest_modeladmin_edit", request
+            ),
+        },
+    )
+    queue_email(
+        to=office_recipient(estate),
+        subject=subject,
+        text=text,
+        html=html,
+        topic="repair-office",
+    )
+
+
+def tell_answered(*, obj, user, title: str, url: str) -> None:
+    """Send ``members.signals.request_answered`` once the transaction commits:
+    the notifications (issue 18) e-mail the resident if they chose to be told.
+    Used for repair requests, discrepancy reports and contact data changes."""
+    if user is None:
+        return
+    transaction.on_commit(
+        lambda: request_answered.send(
+            sender=type(obj), user=user, obj=obj, title=title, url=url
+        )
+    )
+
+
+@transaction.atomic
+def repair_request_create(
+    *,
+    party: Party,
+    user,
+    unit_id: int,
+    place: str,
+    category: str,
+    description: str,
+    convenient_time: str = "",
+    photos=(),
+) -> RepairRequest:
+    """Record a resident's report of a fault in one of the units they hold
+    today (or in a common area of its building), with up to
+    ``IOK_REPAIR_PHOTOS_MAX`` photos, and e-mail the estate office."""
+    summary = ledger_queries.unit_summary(
+        party=party, unit_id=unit_id, on=timezone.localdate()
+    )
+    if len(photos) > settings.IOK_REPAIR_PHOTOS_MAX:
+        raise ValidationError(
+            _("Add at most %(count)d photos.")
+            % {"count": settings.IOK_REPAIR_PHOTOS_MAX}
+        )
+    request = RepairRequest(
+        unit=summary.unit,
+        party=party,
+        reporter=user,
+        place=place,
+        category=category,
+        description=description.strip(),
+        convenient_time=(convenient_time or "").strip(),
+    )
+    request.full_clean()
+    request.save()
+    for upload in photos:
+        photo = RepairPhoto(
+            request=request, original_name=attachment_name(upload.name or "")
+        )
+        photo.image.save("photo.jpg", repair_photo_prepare(upload), save=False)
+        photo.save()
+    _office_email(request, template="repair_new")
+    return request
+
+
+@transaction.atomic
+def repair_request_reply(*, request: RepairRequest, user, text: str) -> RepairMessage:
+    """The resident adds a message to their request; the office is e-mailed."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Write a message."))
+    message = RepairMessage(
+        request=request, kind=RepairMessage.Kind.RESIDENT, author=user, text=text
+    )
+    message.full_clean()
+    message.save()
+    _office_email(request, template="repair_reply", message=message)
+    return message
+
+
+@transaction.atomic
+def repair_request_handle(
+    *,
+    request: RepairRequest,
+    staff_user,
+    status: str,
+    assignee=None,
+    reply: str = "",
+    internal_note: str | None = None,
+) -> RepairRequest:
+    """Staff handle a request: assign it, change its status (shown to the
+    resident in the thread and audited), reply to the resident (a message in
+    the thread; the resident is told through ``request_answered``) and keep
+    an internal note the resident never sees."""
+    stored = RepairRequest.objects.select_for_update().get(pk=request.pk)
+    if status not in RepairRequest.Status.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    reply = (reply or "").strip()
+    if status != stored.status:
+        RepairMessage.objects.create(
+            request=stored,
+            kind=RepairMessage.Kind.STATUS,
+            author=staff_user,
+            status=status,
+        )
+        audit_record(
+            actor=staff_user,
+            event=Event.REPAIR_STATUS,
+            target=stored.party,
+            request_id=stored.pk,
+            old=stored.status,
+            new=status,
+        )
+    if reply:
+        RepairMessage.objects.create(
+            request=stored,
+            kind=RepairMessage.Kind.OFFICE,
+            author=staff_user,
+            text=reply,
+        )
+    request.status = status
+    request.assignee = assignee
+    if internal_note is not None:
+        request.internal_note = internal_note.strip()
+    request.full_clean()
+    request.save(update_fields=["status", "assignee", "internal_note", "updated_at"])
+    if reply:
+        tell_answered(
+            obj=request,
+            user=request.reporter,
+            title=_("Repair request no. %(number)s") % {"number": request.pk},
+            url=reverse("members:repair-detail", args=[request.pk]),
+        )
+    return request

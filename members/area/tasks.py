@@ -15,12 +15,29 @@ from members.models import DiscrepancyReport
 logger = logging.getLogger(__name__)
 
 
-def _admin_url(report: DiscrepancyReport) -> str:
+def admin_edit_url(url_name: str, obj) -> str:
+    """The full address of ``obj``'s edit screen in the admin (for e-mails)."""
     try:
-        path = reverse("members_discrepancyreport_modeladmin_edit", args=[report.pk])
+        path = reverse(url_name, args=[obj.pk])
     except NoReverseMatch:
         return ""
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _admin_url(report: DiscrepancyReport) -> str:
+    return admin_edit_url("members_discrepancyreport_modeladmin_edit", report)
+
+
+def office_recipient(estate) -> str:
+    """Where mail for the estate office goes: its e-mail, or (logged) the
+    ``IOK_REPORTS_FALLBACK_EMAIL`` / ``DEFAULT_FROM_EMAIL`` when it has none."""
+    if estate.office_email:
+        return estate.office_email
+    recipient = getattr(
+        settings, "IOK_REPORTS_FALLBACK_EMAIL", settings.DEFAULT_FROM_EMAIL
+    )
+    logger.warning("estate %s has no office e-mail; mail to %s", estate.pk, recipient)
+    return recipient
 
 
 @task()
@@ -31,13 +48,7 @@ def discrepancy_report_notify(report_id: int) -> int:
         "unit__building__estate", "party"
     ).get(pk=report_id)
     estate = report.unit.building.estate
-    recipient = estate.office_email or getattr(
-        settings, "IOK_REPORTS_FALLBACK_EMAIL", settings.DEFAULT_FROM_EMAIL
-    )
-    if not estate.office_email:
-        logger.warning(
-            "estate %s has no office e-mail; report to %s", estate.pk, recipient
-        )
+    recipient = office_recipient(estate)
     with translation.override(settings.LANGUAGE_CODE):
         context = {"report": report, "estate": estate, "admin_url": _admin_url(report)}
         subject = render_to_string(

@@ -39,6 +39,8 @@ from .forms import (
     DiscrepancyReportForm,
     LedgerFilterForm,
     MeterReadingForm,
+    RepairReplyForm,
+    RepairRequestForm,
 )
 from .qr import TransferData, qr_svg, recipient_for
 from .statement_pdf import statement_pdf
@@ -161,6 +163,11 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
                 else []
             ),
             "last_import_at": ledger_queries.last_import_at(),
+            "open_repairs": (
+                queries.open_repairs_count(party=party)
+                if party is not None and statuses["repairs"].on
+                else None
+            ),
             "notices": (
                 cms_queries.cooperative_notices(
                     user=request.user, limit=NOTICES_ON_DASHBOARD
@@ -368,6 +375,83 @@ def report_attachment_view(request: HttpRequest, report_id: int) -> FileResponse
     return FileResponse(
         handle, as_attachment=True, filename=filename, content_type=content_type
     )
+
+
+# --- Repair requests (issue 17) ------------------------------------------------------
+
+
+@member_required
+def repairs_view(request: HttpRequest) -> HttpResponse:
+    party = _party(request)
+    return _render(
+        request,
+        "repairs.html",
+        {"repairs": queries.repairs_for_party(party=party)},
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def repair_create_view(request: HttpRequest) -> HttpResponse:
+    party = _party(request)
+    units = ledger_queries.current_units(party=party, on=timezone.localdate())
+    form = RepairRequestForm(request.POST or None, request.FILES or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            repair = services.repair_request_create(
+                party=party,
+                user=request.user,
+                unit_id=data["unit"],
+                place=data["place"],
+                category=data["category"],
+                description=data["description"],
+                convenient_time=data["convenient_time"],
+                photos=data["photos"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            estate = repair.unit.building.estate
+            messages.success(
+                request,
+                _(
+                    "Your request has been sent to %(office)s. You will see its "
+                    "status and the office's replies here."
+                )
+                % {"office": estate.office_name or estate.name},
+            )
+            return redirect("members:repair-detail", request_id=repair.pk)
+    return _render(request, "repair_form.html", {"form": form, "units": units})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def repair_detail_view(request: HttpRequest, request_id: int) -> HttpResponse:
+    party = _party(request)
+    repair = queries.repair_for_party(party=party, request_id=request_id)
+    form = RepairReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.repair_request_reply(
+            request=repair, user=request.user, text=form.cleaned_data["text"]
+        )
+        messages.success(request, _("Your message has been sent to the office."))
+        return redirect("members:repair-detail", request_id=repair.pk)
+    return _render(request, "repair_detail.html", {"repair": repair, "form": form})
+
+
+@member_required
+def repair_photo_view(
+    request: HttpRequest, request_id: int, photo_id: int
+) -> FileResponse:
+    photo = queries.repair_photo_for_party(
+        party=_party(request), request_id=request_id, photo_id=photo_id
+    )
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, content_type="image/jpeg")
 
 
 # --- Loans ----------------------------------------------------------------------------

@@ -1,6 +1,11 @@
 """Staff screens of the member area in the Wagtail admin ("Residents' matters"):
-discrepancy reports to answer, contact data changes to confirm, and meter
-readings residents submitted to accept or reject.
+discrepancy reports to answer, repair requests to handle, contact data changes
+to confirm, meter readings residents submitted to accept or reject, and which
+staff work in which estate office.
+
+Discrepancy reports and repair requests belong to the estate office that
+serves the unit (``members.queries.for_staff_estates``): the staff of one
+office list, open and download only theirs; any other id is a 404.
 
 Built with wagtail-modeladmin like the rest of the admin, without custom views
 or templates: the decisions are form fields whose ``save()`` calls the
@@ -33,10 +38,14 @@ from ledger import services as ledger_services
 from ledger.formatting import format_date, format_quantity
 from ledger.modeladmin import StaffModelAdmin
 from ledger.models import Estate, MeterReading
+from members import queries as members_queries
 from members.area import services
 from members.models import (
     ContactChangeRequest,
     DiscrepancyReport,
+    EstateOfficeStaff,
+    RepairPhoto,
+    RepairRequest,
     ResidentMeterReading,
 )
 
@@ -207,7 +216,11 @@ class EstateFilter(SimpleListFilter):
     parameter_name = "estate"
 
     def lookups(self, request, model_admin):
-        return [(str(estate.pk), str(estate)) for estate in Estate.objects.all()]
+        estates = Estate.objects.all()
+        scope = members_queries.staff_estate_ids(request.user)
+        if scope is not None:
+            estates = estates.filter(pk__in=scope)
+        return [(str(estate.pk), str(estate)) for estate in estates]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
@@ -308,6 +321,37 @@ class ResidentRecordAdmin(StaffModelAdmin):
     permission_helper_class = PendingOnlyPermissionHelper
 
 
+class EstateScopedAdmin:
+    """A screen of records that belong to the estate office serving their
+    unit: the list, the edit and inspect screens (404 for another office's
+    record) and the filter's estates are those of the user's office(s)."""
+
+    unit_path = "unit"
+
+    def get_queryset(self, request):
+        return members_queries.for_staff_estates(
+            super().get_queryset(request), request.user, unit_path=self.unit_path
+        )
+
+    def _check_scope(self, request, instance_pk):
+        queryset = members_queries.for_staff_estates(
+            self.model._default_manager.all(), request.user, unit_path=self.unit_path
+        )
+        if (
+            not str(instance_pk).isdigit()
+            or not queryset.filter(pk=int(instance_pk)).exists()
+        ):
+            raise Http404
+
+    def edit_view(self, request, instance_pk):
+        self._check_scope(request, instance_pk)
+        return super().edit_view(request, instance_pk)
+
+    def inspect_view(self, request, instance_pk):
+        self._check_scope(request, instance_pk)
+        return super().inspect_view(request, instance_pk)
+
+
 # --- Discrepancy reports (§III.5) ---------------------------------------------------
 
 
@@ -339,7 +383,7 @@ class DiscrepancyReportForm(SeenStateForm):
         )
 
 
-class DiscrepancyReportAdmin(ResidentRecordAdmin):
+class DiscrepancyReportAdmin(EstateScopedAdmin, ResidentRecordAdmin):
     model = DiscrepancyReport
     menu_label = gettext_lazy("Discrepancy reports")
     menu_icon = "warning"
@@ -452,14 +496,177 @@ class ResidentMeterReadingAdmin(ResidentRecordAdmin):
         return super().get_queryset(request).filter(source=MeterReading.Source.RESIDENT)
 
 
+# --- Repair requests (issue 17) -----------------------------------------------------
+
+
+class RepairPhotosPanel(HelpPanel):
+    """The request's photos, through the staff view (no public URL)."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            request = self.instance
+            photos = list(request.photos.all()) if request and request.pk else []
+            if photos:
+                self.content = format_html(
+                    '<ul class="iok-repair-photos">{}</ul>',
+                    format_html_join(
+                        "",
+                        '<li><a href="{0}"><img src="{0}" alt="{1}" '
+                        'style="max-width:16rem;height:auto"></a></li>',
+                        (
+                            (
+                                reverse("area_repair_photo", args=[photo.pk]),
+                                _("Photo %(number)d") % {"number": number},
+                            )
+                            for number, photo in enumerate(photos, start=1)
+                        ),
+                    ),
+                )
+            else:
+                self.content = format_html(
+                    "<p>{}</p>", _("The resident added no photos.")
+                )
+
+
+class RepairThreadPanel(HelpPanel):
+    """What the resident sees of the request: status changes, the office's
+    replies and the resident's messages, oldest first."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            request = self.instance
+            if not (request and request.pk):
+                return
+            rows = []
+            for message in request.messages.select_related("author"):
+                if message.kind == message.Kind.STATUS:
+                    what = _("Status changed: %(status)s") % {
+                        "status": message.get_status_display()
+                    }
+                else:
+                    what = message.get_kind_display()
+                rows.append(
+                    (
+                        format_date(message.created_at, "SHORT_DATETIME_FORMAT"),
+                        what,
+                        message.author or "",
+                        message.text,
+                    )
+                )
+            if not rows:
+                self.content = format_html(
+                    "<p>{}</p>", _("No replies or status changes yet.")
+                )
+                return
+            self.content = format_html(
+                "<ol>{}</ol>",
+                format_html_join(
+                    "",
+                    "<li><p><strong>{}</strong> · {} · {}</p>"
+                    '<p style="white-space:pre-line">{}</p></li>',
+                    rows,
+                ),
+            )
+
+
+class RepairRequestForm(WagtailAdminModelForm):
+    """Status, assignment, a reply the resident sees and an internal note
+    they never see; saved by ``services.repair_request_handle``."""
+
+    reply = forms.CharField(
+        label=gettext_lazy("Reply to the resident"),
+        help_text=gettext_lazy(
+            "Shown to the resident in IOK; they are notified if they chose to be."
+        ),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "assignee" in self.fields and self.instance.pk:
+            self.fields["assignee"].queryset = members_queries.estate_office_staff(
+                estate_id=self.instance.unit.building.estate_id
+            )
+
+    def save(self, commit=True):
+        return services.repair_request_handle(
+            request=self.instance,
+            staff_user=self.for_user,
+            status=self.cleaned_data["status"],
+            assignee=self.cleaned_data.get("assignee"),
+            reply=self.cleaned_data.get("reply", ""),
+            internal_note=self.cleaned_data.get("internal_note", ""),
+        )
+
+
+class RepairRequestAdmin(EstateScopedAdmin, ResidentRecordAdmin):
+    model = RepairRequest
+    menu_label = gettext_lazy("Repair requests")
+    menu_icon = "cog"
+    list_display = ("created_at", "unit", "category", "place", "status", "assignee")
+    list_filter = ("status", "category", EstateFilter)
+    list_select_related = ("unit__building", "assignee")
+    search_fields = ("party__name", "party__number", "unit__code", "description")
+    ordering = ("status", "-created_at")
+    inspect_view_fields = (
+        "created_at",
+        "unit",
+        "party",
+        "reporter",
+        "place",
+        "category",
+        "description",
+        "convenient_time",
+        "status",
+        "assignee",
+        "internal_note",
+    )
+    permission_helper_class = ResidentRecordPermissionHelper
+    edit_handler = review_edit_handler(
+        heading=gettext_lazy("The resident's request"),
+        submitted=(
+            "unit",
+            "party",
+            "created_at",
+            "place",
+            "category",
+            "description",
+            "convenient_time",
+            RepairPhotosPanel(heading=gettext_lazy("Photos")),
+            RepairThreadPanel(heading=gettext_lazy("History and replies")),
+        ),
+        decision_fields=("status", "assignee", "reply", "internal_note"),
+        form_class=RepairRequestForm,
+    )
+
+
+class EstateOfficeStaffAdmin(StaffModelAdmin):
+    """Who works in which estate office (and so sees its residents' repair
+    requests and discrepancy reports)."""
+
+    model = EstateOfficeStaff
+    menu_label = gettext_lazy("Estate office staff")
+    menu_icon = "user"
+    list_display = ("estate", "user")
+    list_select_related = ("estate", "user")
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    ordering = ("estate__name", "user__username")
+
+
 class MemberAreaAdminGroup(ModelAdminGroup):
     menu_label = gettext_lazy("Residents' matters")
     menu_icon = "group"
     menu_order = 250
     items = (
         DiscrepancyReportAdmin,
+        RepairRequestAdmin,
         ContactChangeRequestAdmin,
         ResidentMeterReadingAdmin,
+        EstateOfficeStaffAdmin,
     )
 
 
@@ -471,7 +678,10 @@ modeladmin_register(MemberAreaAdminGroup)
 
 @permission_required("members.view_discrepancyreport", raise_exception=True)
 def report_attachment_admin_view(request, pk: int):
-    report = get_object_or_404(DiscrepancyReport, pk=pk)
+    report = get_object_or_404(
+        members_queries.for_staff_estates(DiscrepancyReport.objects, request.user),
+        pk=pk,
+    )
     if not report.attachment:
         raise Http404
     filename, content_type = services.attachment_download(report)
@@ -484,12 +694,34 @@ def report_attachment_admin_view(request, pk: int):
     )
 
 
+@permission_required("members.view_repairrequest", raise_exception=True)
+def repair_photo_admin_view(request, pk: int):
+    photo = get_object_or_404(
+        members_queries.for_staff_estates(
+            RepairPhoto.objects, request.user, unit_path="request__unit"
+        ),
+        pk=pk,
+    )
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @hooks.register("register_admin_urls")
 def register_area_admin_urls():
     return [
         path(
+            "area/repairs/photos/<int:pk>/",
+            repair_photo_admin_view,
+            name="area_repair_photo",
+        ),
+        path(
             "area/reports/<int:pk>/attachment/",
             report_attachment_admin_view,
             name="area_report_attachment",
-        )
+        ),
     ]

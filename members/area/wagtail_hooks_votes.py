@@ -32,9 +32,9 @@ from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 from ledger.modeladmin import ReadOnlyPermissionHelper, StaffModelAdmin
 from members.audit import Event, audit_record
 from members.models import Ballot, Vote, VoteAttachment
+from members.validators import validate_report_attachment
 
 from . import services, votes
-from .forms import checked_attachment
 from .vote_views import attachment_response
 
 
@@ -120,7 +120,11 @@ class VoteAttachmentForm(WagtailAdminModelForm):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload and hasattr(upload, "content_type"):  # a new upload
-            checked_attachment(upload, limit=settings.IOK_REPORT_ATTACHMENT_MAX_BYTES)
+            validate_report_attachment(
+                upload,
+                name=services.attachment_name(upload.name),
+                limit=settings.IOK_REPORT_ATTACHMENT_MAX_BYTES,
+            )
         return upload
 
     def save(self, commit=True):

@@ -91,6 +91,11 @@ ZONES: dict[str, Zone] = {
             _("Votes"),
             ("votes", "vote", "vote-receipt", "vote-attachment"),
         ),
+        Zone(
+            "repairs",
+            _("Faults and repairs"),
+            ("repairs", "repair-create", "repair-detail", "repair-photo"),
+        ),
     )
 }
 
@@ -134,6 +139,12 @@ MENU: tuple[MenuItem, ...] = (
         zone="votes",
     ),
     MenuItem(_("My reports"), "reports", ("report-detail", "report-create")),
+    MenuItem(
+        _("Faults and repairs"),
+        "repairs",
+        ("repair-create", "repair-detail"),
+        zone="repairs",
+    ),
     MenuItem(_("My data (GDPR)"), "my-data"),
     MenuItem(_("Security"), "security", ("security-totp", "security-disable")),
     MenuItem(_("Change password"), "password-change"),

@@ -5,6 +5,8 @@
 - ``area``: the member area's own records (discrepancy reports, contact change
   requests, rules acknowledgements, the staff view of submitted readings) and
   the private storage of residents' uploads.
+- ``repairs``: residents' repair requests (with photos and a thread of
+  messages) and the staff of each estate office who handle them.
 - ``jobs``: when each recurring job of the worker's schedule last ran.
 - ``votes``: housing-community votes on resolutions, their attachments and
   ballots.
@@ -24,6 +26,13 @@ from .area import (
     report_attachment_path,
 )
 from .jobs import RecurringJobRun
+from .repairs import (
+    EstateOfficeStaff,
+    RepairMessage,
+    RepairPhoto,
+    RepairRequest,
+    repair_photo_path,
+)
 from .votes import Ballot, Vote, VoteAttachment, vote_attachment_path
 from .zones import ZoneState
 
@@ -33,8 +42,12 @@ __all__ = [
     "Ballot",
     "ContactChangeRequest",
     "DiscrepancyReport",
+    "EstateOfficeStaff",
     "PrivateStorage",
     "RecurringJobRun",
+    "RepairMessage",
+    "RepairPhoto",
+    "RepairRequest",
     "ResidentMeterReading",
     "RulesAcknowledgement",
     "User",
@@ -43,6 +56,7 @@ __all__ = [
     "VoteAttachment",
     "vote_attachment_path",
     "private_storage",
+    "repair_photo_path",
     "report_attachment_path",
     "ZoneState",
 ]

@@ -73,6 +73,7 @@ def _urls(resident, other_resident, notices):
         "membership": [(reverse("members:membership"), "CZ-A-1")],
         "contact": [(reverse("members:contact"), party.phone)],
         "votes": _vote_urls(b_unit),
+        "repairs": _repair_urls(party, unit),
     }
 
 
@@ -115,6 +116,24 @@ def _vote_urls(unit):
     ]
 
 
+def _repair_urls(party, unit):
+    from django.core.files.base import ContentFile
+
+    from members.models import RepairPhoto, RepairRequest
+
+    repair = RepairRequest.objects.create(
+        unit=unit, party=party, category="lift", description="Winda stoi na 3 piętrze."
+    )
+    photo = RepairPhoto(request=repair)
+    photo.image.save("photo.jpg", ContentFile(b"\xff\xd8\xff"), save=True)
+    return [
+        (reverse("members:repairs"), unit.building.address),
+        (reverse("members:repair-create"), unit.building.address),
+        (reverse("members:repair-detail", args=[repair.pk]), "Winda stoi"),
+        (reverse("members:repair-photo", args=[repair.pk, photo.pk]), None),
+    ]
+
+
 def _client_for(zone, client, resident, other_resident):
     owner = zone in ("community", "votes")
     client.force_login(other_resident[0] if owner else resident)
@@ -138,6 +157,7 @@ def test_every_url_of_every_zone_is_covered():
         "membership": 1,
         "contact": 1,
         "votes": 4,
+        "repairs": 4,
     }
     for key, zone in ZONES.items():
         count = len(zone.url_names) + (len(unit_url_names()) if zone.unit_zone else 0)

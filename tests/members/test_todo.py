@@ -99,6 +99,7 @@ def test_the_counts_match_the_pending_records(waiting):
     assert counts == {
         "reports-new": 2,
         "reports-in-progress": 1,
+        "repairs-new": 0,
         "readings": 3,
         "contact-changes": 1,
         "imports-dry-run": 1,
@@ -143,6 +144,8 @@ def test_a_user_without_the_permission_does_not_see_the_item(waiting):
         Permission.objects.get(codename="access_admin"),
         Permission.objects.get(codename="change_discrepancyreport"),
         Permission.objects.get(codename="view_discrepancyreport"),
+        # Of every estate office (the reports of one office: test_repairs).
+        Permission.objects.get(codename="all_estate_offices"),
     )
     client = staff("odpowiadajacy", "Tylko zgłoszenia")
     entries = panel(client.get("/admin/"))
@@ -175,5 +178,5 @@ def test_all_counts_come_from_one_query(waiting):
     todo_for(superuser)  # permissions loaded
     with CaptureQueriesContext(connection) as queries:
         entries = todo_for(superuser)
-    assert len(entries) == 7
+    assert len(entries) == 8
     assert len(queries) == 1

@@ -14,6 +14,7 @@ from django.db import transaction
 from cms import demo as cms_demo
 from ledger import demo as ledger_demo
 from members import demo as members_demo
+from members import demo_repairs
 from members.area.zones import zones_ensure
 
 
@@ -34,4 +35,5 @@ class Command(BaseCommand):
             members_demo.seed(stdout=self.stdout)
             members_demo.seed_votes(stdout=self.stdout)
             zones_ensure()
+        demo_repairs.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

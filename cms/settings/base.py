@@ -241,6 +241,9 @@ IOK_AUDIT_STAFF_VIEW_PREFIXES = [
     "/admin/members/contactchangerequest/",
     "/admin/members/residentmeterreading/",
     "/admin/area/",
+    # Votes on resolutions: who voted how (members/area/wagtail_hooks_votes.py).
+    "/admin/members/ballot/",
+    "/admin/votes/",
 ]
 
 # --- Retention (RODO): `manage.py purge_old_data`, docs/operations.md ------------

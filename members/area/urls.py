@@ -56,7 +56,7 @@ urlpatterns = [
         name="vote-receipt",
     ),
     path(
-        "glosowania/<int:vote_id>/zalaczniki/<int:attachment_id>/",
+        "glosowania/<int:vote_id>/zalacznik/<int:attachment_id>/",
         vote_views.vote_attachment_view,
         name="vote-attachment",
     ),

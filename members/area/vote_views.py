@@ -80,6 +80,7 @@ def vote_view(request: HttpRequest, vote_id: int) -> HttpResponse:
     closed = vote.is_closed(now)
     # After the close the page shows the result: one read of the ballots.
     ballots = votes.vote_ballots(vote) if closed else None
+    units = votes.unit_ballots(party=party, vote=vote, ballots=ballots)
     return _render(
         request,
         "vote_detail.html",
@@ -88,7 +89,8 @@ def vote_view(request: HttpRequest, vote_id: int) -> HttpResponse:
             "is_open": vote.is_open(now),
             "closed": closed,
             "not_yet": now < vote.opens_at,
-            "units": votes.unit_ballots(party=party, vote=vote, ballots=ballots),
+            "units": units,
+            "has_ballot": any(item.ballot for item in units),
             "attachments": list(vote.attachments.all()),
             "choices": votes.Choice.choices,
             "rule_text": votes.rule_text(vote),

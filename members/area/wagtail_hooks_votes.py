@@ -7,6 +7,7 @@ list of votes for the minutes as PDF and CSV. The rules are in
 """
 
 from django.conf import settings
+from django.contrib.admin import SimpleListFilter
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -30,12 +31,47 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from ledger.modeladmin import ReadOnlyPermissionHelper, StaffModelAdmin
+from ledger.models import HousingCommunity
 from members.audit import Event, audit_record
 from members.models import Ballot, Vote, VoteAttachment
 from members.validators import validate_report_attachment
 
 from . import services, votes
 from .vote_views import attachment_response
+
+
+class CommunityFilter(SimpleListFilter):
+    """Votes (or their attachments) of one housing community (Django's
+    related-field filter needs ``django.contrib.admin``, not installed)."""
+
+    title = gettext_lazy("housing community")
+    parameter_name = "community"
+    field = "community_id"
+
+    def lookups(self, request, model_admin):
+        return [(str(c.pk), c.name) for c in HousingCommunity.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(**{self.field: int(self.value())})
+        return queryset
+
+
+class VoteCommunityFilter(CommunityFilter):
+    field = "vote__community_id"
+
+
+class VoteFilter(SimpleListFilter):
+    title = gettext_lazy("vote")
+    parameter_name = "vote"
+
+    def lookups(self, request, model_admin):
+        return [(str(v.pk), str(v)) for v in Vote.objects.order_by("-opens_at")[:50]]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(vote_id=int(self.value()))
+        return queryset
 
 
 class VoteForm(WagtailAdminModelForm):
@@ -84,7 +120,7 @@ class VoteAdmin(StaffModelAdmin):
     menu_label = gettext_lazy("Votes")
     menu_icon = "tasks"
     list_display = ("number", "title", "community", "opens_at", "closes_at", "links")
-    list_filter = ("community",)
+    list_filter = (CommunityFilter,)
     list_select_related = ("community",)
     search_fields = ("number", "title", "community__name")
     ordering = ("-opens_at",)
@@ -141,7 +177,7 @@ class VoteAttachmentAdmin(StaffModelAdmin):
     menu_icon = "doc-full"
     list_display = ("vote", "download", "uploaded_at")
     list_select_related = ("vote",)
-    list_filter = ("vote__community",)
+    list_filter = (VoteCommunityFilter,)
     search_fields = ("name", "vote__number", "vote__title")
     edit_handler = ObjectList(
         [FieldPanel("vote"), FieldPanel("file")],
@@ -165,7 +201,7 @@ class BallotAdmin(StaffModelAdmin):
     permission_helper_class = ReadOnlyPermissionHelper
     inspect_view_enabled = True
     list_display = ("vote", "unit", "choice", "party", "changed_at", "receipt")
-    list_filter = ("vote", "choice")
+    list_filter = (VoteFilter, "choice")
     list_select_related = ("vote", "unit__building", "party")
     search_fields = ("receipt", "unit__code", "party__name", "party__number")
     ordering = ("vote", "unit__code")

@@ -152,3 +152,26 @@ def test_a_payment_in_advance_is_paired_with_the_charges_it_later_covers(seeded)
     assert in_advance, "a payment made before its charge must be paired with it"
     for pair in in_advance:
         assert 0 < pair.amount <= -pair.charge.amount
+
+
+def test_the_demo_has_an_open_vote_in_a_community_of_100001(seeded):
+    """Issue 17: an open vote, with an attachment, in the community where
+    100001 owns a unit; the community's shares come from the floor areas."""
+    from ledger import queries as ledger_queries
+    from members.area import votes
+    from members.models import Vote
+
+    with time_machine.travel(DAY, tick=False):
+        (vote,) = Vote.objects.all()
+        assert vote.is_open()
+        assert vote.attachments.get().file.read().startswith(b"%PDF-")
+        assert votes.vote_for_party(party=seeded, vote_id=vote.pk) == vote
+        (unit,) = votes.unit_ballots(party=seeded, vote=vote)
+        assert unit.unit.common_share is not None and unit.ballot is None
+        shares = sum(
+            item.unit.common_share
+            for item in ledger_queries.community_units_with_owners(
+                community=vote.community, on=TODAY
+            )
+        )
+    assert abs(shares - 1) < Decimal("0.0001")

@@ -353,12 +353,19 @@ def test_the_receipt_is_shown_and_sent_by_e_mail(
     client, community, django_capture_on_commit_callbacks
 ):
     vote, units, users = community["vote"], community["units"], community["users"]
+    receipt_url = reverse("members:vote-receipt", args=[vote.pk])
+    client.force_login(users["anna"])
+    with time_machine.travel(NOON, tick=False):
+        # Before a vote: no receipt, and no link to one.
+        assert client.get(receipt_url).status_code == 404
+        page = client.get(reverse("members:vote", args=[vote.pk])).content.decode()
+        assert receipt_url not in page
     with (
         time_machine.travel(NOON, tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = _cast(client, users["anna"], vote, units["U2"], "abstain")
-        assert response["Location"] == reverse("members:vote-receipt", args=[vote.pk])
+        assert response["Location"] == receipt_url
         html = client.get(response["Location"]).content.decode()
     ballot = Ballot.objects.get()
     assert ballot.receipt.startswith("GL-") and ballot.receipt in html

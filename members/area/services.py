@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,12 +144,35 @@ def discrepancy_report_answer(
         )
     report.status = status
     report.answer = answer
+    newly_answered = (
+        status == DiscrepancyReport.Status.ANSWERED
+        and stored.status != DiscrepancyReport.Status.ANSWERED
+    )
     if status == DiscrepancyReport.Status.ANSWERED:
         report.answered_by = staff_user
         report.answered_at = timezone.now()
     report.full_clean()
     report.save()
+    if newly_answered and report.reporter_id is not None:
+        _request_answered_later(
+            report,
+            user=report.reporter,
+            title=_("Your report about %(unit)s") % {"unit": report.unit},
+            url=reverse("members:report-detail", args=[report.pk]),
+        )
     return report
+
+
+def _request_answered_later(obj, *, user, title: str, url: str) -> None:
+    """Send ``members.signals.request_answered`` once the answer commits (the
+    resident's notification, if they chose it, follows from it)."""
+    from members.signals import request_answered
+
+    transaction.on_commit(
+        lambda: request_answered.send(
+            sender=type(obj), user=user, obj=obj, title=str(title), url=url
+        )
+    )
 
 
 # --- Contact data ---------------------------------------------------------------------
@@ -209,6 +233,13 @@ def contact_change_request_decide(
     change.confirmed_by = staff_user
     change.confirmed_at = timezone.now()
     change.save()
+    if change.requested_by_id is not None:
+        _request_answered_later(
+            change,
+            user=change.requested_by,
+            title=_("Your request to change contact data"),
+            url=reverse("members:contact"),
+        )
     return change
 
 

@@ -6,7 +6,7 @@ Names live in the ``members`` namespace (``members:dashboard``,
 
 from django.urls import path
 
-from . import views
+from . import notification_views, views
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
@@ -40,4 +40,15 @@ urlpatterns = [
     path("ogloszenia/", views.notices_view, name="notices"),
     path("ogloszenia/<int:notice_id>/", views.notice_view, name="notice"),
     path("moje-dane/", views.my_data_view, name="my-data"),
+    path(
+        "powiadomienia/",
+        notification_views.notifications_view,
+        name="notifications",
+    ),
+    # The one-click link of every notification e-mail (no login needed).
+    path(
+        "wypisz/<str:token>/",
+        notification_views.unsubscribe_view,
+        name="unsubscribe",
+    ),
 ]

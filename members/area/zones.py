@@ -123,6 +123,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Membership"), "membership", zone="membership"),
     MenuItem(_("Contact data"), "contact", zone="contact"),
     MenuItem(_("My reports"), "reports", ("report-detail", "report-create")),
+    MenuItem(_("Notifications"), "notifications"),
     MenuItem(_("My data (GDPR)"), "my-data"),
     MenuItem(_("Security"), "security", ("security-totp", "security-disable")),
     MenuItem(_("Change password"), "password-change"),

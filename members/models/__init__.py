@@ -6,6 +6,8 @@
   requests, rules acknowledgements, the staff view of submitted readings) and
   the private storage of residents' uploads.
 - ``jobs``: when each recurring job of the worker's schedule last ran.
+- ``notifications``: the outbox of e-mails and residents' notification
+  choices (issue 18).
 - ``zones``: the state of each zone of the member area (on, suspended, off).
 
 Import from ``members.models``; the submodules are an internal layout.
@@ -22,6 +24,7 @@ from .area import (
     report_attachment_path,
 )
 from .jobs import RecurringJobRun
+from .notifications import NotificationPreference, NotificationSent, OutgoingEmail
 from .zones import ZoneState
 
 __all__ = [
@@ -29,6 +32,9 @@ __all__ = [
     "AuditEvent",
     "ContactChangeRequest",
     "DiscrepancyReport",
+    "NotificationPreference",
+    "NotificationSent",
+    "OutgoingEmail",
     "PrivateStorage",
     "RecurringJobRun",
     "ResidentMeterReading",

@@ -334,7 +334,7 @@ def notice_notify(*, page_id: int) -> int:
         paragraphs=[
             p for p in (_("The cooperative has published a notice."), lead) if p
         ],
-        url=page.get_url() or "/",
+        url=page.get_full_url() or page.get_url() or "/",
     )
     _count(NOTICES, f"page:{page_id}", count)
     return count
@@ -371,8 +371,11 @@ def community_notice_notify(*, page_id: int) -> int:
         topic=COMMUNITY_NOTICES,
         subject=_("Notice of %(community)s: %(title)s")
         % {"community": community.name, "title": page.title},
-        paragraphs=[p for p in (page.lead,) if p],
-        url=page.get_url() or "/",
+        paragraphs=[
+            *(p for p in (page.lead,) if p),
+            _("The notice is in IOK: log in to read it."),
+        ],
+        url=page.get_full_url() or page.get_url() or "/",
     )
     mailing.sent_at = timezone.now()
     mailing.recipients_count = count

@@ -514,3 +514,18 @@ def test_time_is_not_spent_in_the_request(anna, django_capture_on_commit_callbac
         queue_email(to="x@example.org", subject="s", text="t")
     assert mail.outbox == [] and len(callbacks) == 1
     assert time.monotonic() - start < 5
+
+
+def test_demo_residents_have_their_choices(db):
+    import io
+
+    from members import demo
+
+    demo.seed(stdout=io.StringIO())
+    demo.seed(stdout=io.StringIO())  # idempotent
+    from members.models import User
+
+    first = preferences_for(User.objects.get(username="100001"))
+    assert first[notifications.COMMUNITY_NOTICES] and first[PAYMENT_REMINDER]
+    second = preferences_for(User.objects.get(username="100002"))
+    assert second[NOTICES] and not second[PAYMENT_REMINDER]

@@ -268,22 +268,33 @@ def notification_message(
     }
 
 
+#: Messages rendered and written at a time by a fan-out (memory stays flat
+#: however many residents a notice reaches).
+FAN_OUT_CHUNK = 500
+
+
 def _fan_out(recipients, *, topic: str, subject: str, paragraphs, url) -> int:
     footer = _footer()
+    count = 0
     with translation.override(settings.LANGUAGE_CODE):
-        messages = [
-            notification_message(
-                user=user,
-                address=address,
-                topic=topic,
-                subject=subject,
-                paragraphs=paragraphs,
-                url=url,
-                footer=footer,
+        for start in range(0, len(recipients), FAN_OUT_CHUNK):
+            last = start + FAN_OUT_CHUNK >= len(recipients)
+            count += queue_emails(
+                [
+                    notification_message(
+                        user=user,
+                        address=address,
+                        topic=topic,
+                        subject=subject,
+                        paragraphs=paragraphs,
+                        url=url,
+                        footer=footer,
+                    )
+                    for user, address in recipients[start : start + FAN_OUT_CHUNK]
+                ],
+                wake=last,
             )
-            for user, address in recipients
-        ]
-    return queue_emails(messages)
+    return count
 
 
 def _record_once(topic: str, key: str) -> bool:

@@ -110,16 +110,17 @@ def queue_email(
     transaction.on_commit(_kick)
 
 
-def queue_emails(messages: list[dict], *, chunk: int = 1000) -> int:
+def queue_emails(messages: list[dict], *, chunk: int = 1000, wake: bool = True) -> int:
     """Queue many messages at once (the keyword arguments of
-    ``queue_email()`` each), with one request to the worker: the
+    ``queue_email()`` each), with one request to the worker (none with
+    ``wake=False``: a fan-out in parts wakes it after the last one). The
     notifications' fan-out. Returns how many were queued."""
     rows = [
         _row(**{"html": "", "topic": "", "user": None, "headers": None, **m})
         for m in messages
     ]
     OutgoingEmail.objects.bulk_create(rows, batch_size=chunk)
-    if rows:
+    if rows and wake:
         transaction.on_commit(_kick)
     return len(rows)
 

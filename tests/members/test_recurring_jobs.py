@@ -56,10 +56,13 @@ def test_a_scheduled_notice_goes_live_when_the_worker_looks_next(scheduled_notic
 
 def test_each_job_runs_once_per_period():
     night = dt.datetime(2026, 12, 7, 3, 20, tzinfo=WARSAW)
-    assert run_due(now=night) == ["publish_scheduled", "purge_old_data"]
+    assert run_due(now=night) == ["publish_scheduled", "send_outbox", "purge_old_data"]
     # Another worker, 30 seconds later: nothing is due.
     assert run_due(now=night + dt.timedelta(seconds=30)) == []
-    assert run_due(now=night + dt.timedelta(minutes=1)) == ["publish_scheduled"]
+    assert run_due(now=night + dt.timedelta(minutes=1)) == [
+        "publish_scheduled",
+        "send_outbox",
+    ]
     # Retention: not again that night, not in the day, again the next night.
     assert "purge_old_data" not in run_due(now=night + dt.timedelta(hours=1))
     assert "purge_old_data" not in run_due(now=night + dt.timedelta(hours=8))
@@ -83,4 +86,7 @@ def test_the_schedule_loop_runs_the_due_jobs_until_stopped():
     with time_machine.travel(dt.datetime(2026, 12, 7, 12, 0, tzinfo=WARSAW)):
         schedule_loop(stop, tick=0)
     ran = RecurringJobRun.objects.filter(last_started_at__isnull=False)
-    assert list(ran.values_list("job", flat=True)) == ["publish_scheduled"]
+    assert list(ran.values_list("job", flat=True)) == [
+        "publish_scheduled",
+        "send_outbox",
+    ]

@@ -101,6 +101,7 @@ def test_the_counts_match_the_pending_records(waiting):
         "reports-in-progress": 1,
         "readings": 3,
         "contact-changes": 1,
+        "emails-undelivered": 0,
         "imports-dry-run": 1,
         "imports-failed": 1,
         "imports-interrupted": 0,
@@ -175,5 +176,5 @@ def test_all_counts_come_from_one_query(waiting):
     todo_for(superuser)  # permissions loaded
     with CaptureQueriesContext(connection) as queries:
         entries = todo_for(superuser)
-    assert len(entries) == 7
+    assert len(entries) == 8
     assert len(queries) == 1

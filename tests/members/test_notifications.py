@@ -529,3 +529,23 @@ def test_demo_residents_have_their_choices(db):
     assert first[notifications.COMMUNITY_NOTICES] and first[PAYMENT_REMINDER]
     second = preferences_for(User.objects.get(username="100002"))
     assert second[NOTICES] and not second[PAYMENT_REMINDER]
+
+
+def test_a_decided_contact_change_tells_the_resident_unless_they_opted_out(
+    anna, bogdan, django_user_model, django_capture_on_commit_callbacks
+):
+    from members.area.services import (
+        contact_change_request_create,
+        contact_change_request_decide,
+    )
+
+    staff = django_user_model.objects.create_user(username="rejestr", password="x1")
+    preferences_set(user=bogdan, choices={REQUESTS: False})
+    for user in (anna, bogdan):
+        change = contact_change_request_create(
+            party=user.party, user=user, phone="600 700 800"
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            contact_change_request_decide(change=change, staff_user=staff, confirm=True)
+    assert [m.to for m in mail.outbox] == [["anna@example.org"]]
+    assert "/iok/dane-kontaktowe/" in mail.outbox[0].body

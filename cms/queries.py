@@ -218,8 +218,17 @@ def user_can_read_community_page(*, user, page: Page) -> bool:
     )
 
 
+def account_email(user) -> str:
+    """The address to write to a resident at: the account's e-mail, else the
+    one on file for their party (the one rule, for every notification)."""
+    party = user.party if user.party_id else None
+    return (user.email or (party.email if party is not None else "") or "").strip()
+
+
 def community_notice_recipients(*, community: HousingCommunity, on: datetime.date):
-    """Accounts to e-mail about a notice of ``community``: active, not blocked,
+    """Owners to tell about a notice or a vote of ``community`` (the
+    notifications of ``members.notifications`` narrow them to those who chose
+    the topic): active, not blocked,
     linked to a party holding a valid right to a unit in it on ``on``, and with an
     e-mail address (the account's, else the party's). One ``(user, address)`` pair
     per address, ordered by identifier."""
@@ -234,7 +243,7 @@ def community_notice_recipients(*, community: HousingCommunity, on: datetime.dat
     )
     recipients, seen = [], set()
     for user in users:
-        address = (user.email or user.party.email or "").strip()
+        address = account_email(user)
         if address and address.lower() not in seen:
             seen.add(address.lower())
             recipients.append((user, address))

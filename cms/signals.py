@@ -25,14 +25,6 @@ def _on_model_change(sender, instance, **kwargs) -> None:
         NOTICES_CACHE.bump()
 
 
-def _on_publish_community_notice(sender, instance, **kwargs) -> None:
-    from cms.models import CommunityNoticePage
-    from cms.services import community_notice_queue_mailing
-
-    if isinstance(instance, CommunityNoticePage):
-        community_notice_queue_mailing(instance)
-
-
 def _on_community_created(sender, instance, created, raw=False, **kwargs) -> None:
     """A new housing community gets its document collection at once, so editors
     can upload its files before its first notice (``cms.audiences``)."""
@@ -50,9 +42,6 @@ def connect() -> None:
         _on_community_created,
         sender=HousingCommunity,
         dispatch_uid="cms-community-collection",
-    )
-    page_published.connect(
-        _on_publish_community_notice, dispatch_uid="cms-community-notice-mail"
     )
     page_published.connect(clear_site_links_cache, dispatch_uid="cms-links-publish")
     page_unpublished.connect(clear_site_links_cache, dispatch_uid="cms-links-unpub")

@@ -9,9 +9,10 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         """Connect every signal receiver of the app, in one place."""
-        from . import audit, receivers
+        from . import audit, notifications, receivers
         from .area import receivers as area_receivers
 
         receivers.connect()
         area_receivers.connect()
         audit.connect()
+        notifications.connect()

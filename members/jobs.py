@@ -68,6 +68,13 @@ JOBS: tuple[Job, ...] = (
         "announce_vote_windows",
         every=datetime.timedelta(minutes=1),
     ),
+    # The outbox: what is queued or due for a retry (members.outbox); new
+    # messages also wake the worker at once.
+    Job("send_outbox", "send_outbox", every=datetime.timedelta(minutes=1)),
+    # Payment reminders a few days before the due date (members.notifications).
+    Job(
+        "send_payment_reminders", "send_payment_reminders", daily_at=datetime.time(7, 0)
+    ),
     # RODO retention (docs/operations.md, section 5), every night.
     Job("purge_old_data", "purge_old_data", daily_at=datetime.time(3, 15)),
 )

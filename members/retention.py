@@ -24,6 +24,9 @@ deletes once it is no longer needed, run by ``manage.py purge_old_data``.
 * Discrepancy reports answered, and contact-change requests handled, more than
   ``IOK_REQUEST_RETENTION_DAYS`` ago; their attachments.
 * Uploaded import files older than ``IOK_IMPORT_FILE_RETENTION_DAYS``.
+* Records of e-mails sent, failed or bounced (``members.outbox``) queued more
+  than ``IOK_EMAIL_RETENTION_DAYS`` ago (a message still queued stays), and
+  the payment reminders' records of the same age.
 
 Everything runs in one transaction; files (attachments, import uploads) are
 deleted only after it commits (``transaction.on_commit``), so a failed or dry
@@ -63,7 +66,14 @@ from ledger.models import (
     UnitRight,
 )
 
-from .models import AuditEvent, ContactChangeRequest, DiscrepancyReport, User
+from .models import (
+    AuditEvent,
+    ContactChangeRequest,
+    DiscrepancyReport,
+    NotificationSent,
+    OutgoingEmail,
+    User,
+)
 
 logger = logging.getLogger("members.retention")
 
@@ -84,6 +94,7 @@ class PurgePlan:
     former_before: dt.date = dt.date.min
     requests_before: dt.datetime = dt.datetime.min.replace(tzinfo=dt.UTC)
     import_files_before: dt.datetime = dt.datetime.min.replace(tzinfo=dt.UTC)
+    emails_before: dt.datetime = dt.datetime.min.replace(tzinfo=dt.UTC)
 
     @classmethod
     def from_settings(cls, now: dt.datetime | None = None) -> "PurgePlan":
@@ -104,6 +115,7 @@ class PurgePlan:
             - dt.timedelta(days=settings.IOK_REQUEST_RETENTION_DAYS),
             import_files_before=now
             - dt.timedelta(days=settings.IOK_IMPORT_FILE_RETENTION_DAYS),
+            emails_before=now - dt.timedelta(days=settings.IOK_EMAIL_RETENTION_DAYS),
         )
 
 
@@ -161,6 +173,20 @@ def _purge(plan: PurgePlan, result: PurgeResult) -> None:
     _purge_memberships(plan, result)
     _purge_requests(plan, result)
     _purge_import_files(plan, result)
+    _purge_emails(plan, result)
+
+
+def _purge_emails(plan: PurgePlan, result: PurgeResult) -> None:
+    from members.notifications import PAYMENT_REMINDER
+
+    result.deleted["e-mail records"] = (
+        OutgoingEmail.objects.filter(created_at__lt=plan.emails_before)
+        .exclude(status=OutgoingEmail.Status.QUEUED)
+        .delete()[0]
+    )
+    result.deleted["reminder records"] = NotificationSent.objects.filter(
+        topic=PAYMENT_REMINDER, created_at__lt=plan.emails_before
+    ).delete()[0]
 
 
 def _delete_files_after_commit(storage, names: list[str], result: PurgeResult):

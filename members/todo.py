@@ -28,6 +28,7 @@ from ledger.models import DataImport, MeterReading
 from .models import (
     ContactChangeRequest,
     DiscrepancyReport,
+    OutgoingEmail,
     RepairRequest,
     ResidentMeterReading,
 )
@@ -156,6 +157,16 @@ TODO_ITEMS: list[TodoItem] = [
         url=_index(
             "members_contactchangerequest_modeladmin_index", **{_STATUS: "pending"}
         ),
+    ),
+    TodoItem(
+        key="emails-undelivered",
+        label=_("E-mails not delivered (failed or bounced)"),
+        may_act=_permission("members.change_outgoingemail"),
+        pending=lambda: OutgoingEmail.objects.filter(
+            status__in=[OutgoingEmail.Status.FAILED, OutgoingEmail.Status.BOUNCED],
+            handled_at__isnull=True,
+        ),
+        url=_index("members_outgoingemail_modeladmin_index", **{_STATUS: "failed"}),
     ),
     TodoItem(
         key="imports-dry-run",

@@ -179,6 +179,8 @@ def add_todo_panel(request, panels):
 # The member area's staff screens (reports, contact changes, residents' readings).
 # The IOK zones screen (rules §III.3): members.area.zone_admin.
 # Votes on housing-community resolutions: members.area.wagtail_hooks_votes.
+# The outbox of e-mails: failures, bounces, "send again" (members.outbox_admin).
+from members import outbox_admin  # noqa: E402, F401
 from members.area import (  # noqa: E402, F401
     wagtail_hooks_area,
     wagtail_hooks_votes,

@@ -40,11 +40,11 @@ def test_healthz_reports_the_oldest_waiting_task_and_fails_when_not_draining(
 
     from django_tasks_db.models import DBTaskResult
 
-    from cms.tasks import send_community_notice_emails
+    from members.outbox import send_outbox
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.IOK_TASK_MAX_WAIT_SECONDS = 600
-    send_community_notice_emails.enqueue(page_id=1)
+    send_outbox.enqueue()
 
     fresh = client.get("/healthz?check=worker")
     assert fresh.status_code == 200

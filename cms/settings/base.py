@@ -322,6 +322,18 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "iok@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox (members.outbox): messages per SMTP connection, attempts before a
+# message is failed, the longest wait between attempts, how long the record of
+# a sent message is kept (docs/operations.md, "E-mail").
+IOK_EMAIL_BATCH_SIZE = int(os.environ.get("IOK_EMAIL_BATCH_SIZE", "100"))
+IOK_EMAIL_MAX_ATTEMPTS = int(os.environ.get("IOK_EMAIL_MAX_ATTEMPTS", "8"))
+IOK_EMAIL_RETRY_MAX_SECONDS = int(
+    os.environ.get("IOK_EMAIL_RETRY_MAX_SECONDS", "21600")
+)
+IOK_EMAIL_RETENTION_DAYS = int(os.environ.get("IOK_EMAIL_RETENTION_DAYS", "180"))
+# The payment reminder (members.notifications) goes this many days before the
+# due date.
+IOK_PAYMENT_REMINDER_DAYS = int(os.environ.get("IOK_PAYMENT_REMINDER_DAYS", "5"))
 
 # --- Background tasks (imports, notification e-mails) ---------------------------
 # Production runs a database queue with `manage.py db_worker`; dev and tests run

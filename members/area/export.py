@@ -22,12 +22,14 @@ from ledger import queries as ledger_queries
 from ledger.csv_writer import write_rows
 from ledger.formatting import balance_words, format_date
 from ledger.models import Party, UnitRight
+from members import notifications
 from members.area.services import attachment_download
 from members.models import (
     AuditEvent,
     Ballot,
     ContactChangeRequest,
     DiscrepancyReport,
+    OutgoingEmail,
     RepairMessage,
     RepairPhoto,
     RepairRequest,
@@ -223,6 +225,13 @@ COLUMN_LABELS = {
     "photos": pgettext_lazy("data export column", "photos"),
     "from": pgettext_lazy("data export column", "from"),
     "text": pgettext_lazy("data export column", "text"),
+    "topic": pgettext_lazy("data export column", "topic"),
+    "enabled": pgettext_lazy("data export column", "e-mails on"),
+    "created_at": pgettext_lazy("data export column", "queued"),
+    "to": pgettext_lazy("data export column", "address"),
+    "subject": pgettext_lazy("data export column", "subject"),
+    "sent_at": pgettext_lazy("data export column", "sent"),
+    "bounced_at": pgettext_lazy("data export column", "bounced"),
 }
 
 
@@ -274,6 +283,16 @@ def my_data(*, user) -> dict[str, list[dict]]:
     data["rules_notices"] = _values(
         RulesAcknowledgement.objects.filter(user=user),
         ["revision_id", "version", "shown_at"],
+    )
+    # Issue 18: the e-mails the resident chose, and those sent to them (what,
+    # to which address, when, the result; the bodies are not kept).
+    data["notification_choices"] = [
+        {"topic": key, "enabled": enabled}
+        for key, enabled in notifications.preferences_for(user).items()
+    ]
+    data["emails"] = _values(
+        OutgoingEmail.objects.filter(user=user).order_by("created_at", "pk"),
+        ["created_at", "topic", "to", "subject", "status", "sent_at", "bounced_at"],
     )
     if party is None:
         return data

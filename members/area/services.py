@@ -162,16 +162,20 @@ def discrepancy_report_answer(
         )
     report.status = status
     report.answer = answer
+    newly_answered = (
+        status == DiscrepancyReport.Status.ANSWERED
+        and stored.status != DiscrepancyReport.Status.ANSWERED
+    )
     if status == DiscrepancyReport.Status.ANSWERED:
         report.answered_by = staff_user
         report.answered_at = timezone.now()
     report.full_clean()
     report.save()
-    if status == DiscrepancyReport.Status.ANSWERED:
+    if newly_answered:
         tell_answered(
             obj=report,
             user=report.reporter,
-            title=_("Report no. %(number)s") % {"number": report.pk},
+            title=_("Your report about %(unit)s") % {"unit": report.unit},
             url=reverse("members:report-detail", args=[report.pk]),
         )
     return report
@@ -238,7 +242,7 @@ def contact_change_request_decide(
     tell_answered(
         obj=change,
         user=change.requested_by,
-        title=_("Contact data change request"),
+        title=_("Your request to change contact data"),
         url=reverse("members:contact"),
     )
     return change

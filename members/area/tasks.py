@@ -3,7 +3,6 @@
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -11,6 +10,7 @@ from django.utils import translation
 from django_tasks import task
 
 from members.models import DiscrepancyReport
+from members.outbox import queue_email
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def office_recipient(estate) -> str:
 @task()
 def discrepancy_report_notify(report_id: int) -> int:
     """E-mail the estate office that serves the unit about a new discrepancy
-    report (rules §III.5). Returns the number of messages sent."""
+    report (rules §III.5). Returns the number of messages queued."""
     report = DiscrepancyReport.objects.select_related(
         "unit__building__estate", "party"
     ).get(pk=report_id)
@@ -55,9 +55,12 @@ def discrepancy_report_notify(report_id: int) -> int:
             "members/area/email/report_subject.txt", context
         ).strip()
         body = render_to_string("members/area/email/report_body.txt", context)
-    return send_mail(
+    # A transactional message to the office, through the outbox (recorded,
+    # retried when the mail server is down).
+    queue_email(
+        to=recipient,
         subject=" ".join(subject.split()),
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[recipient],
+        text=body,
+        topic="report-to-office",
     )
+    return 1

@@ -6,7 +6,7 @@ Names live in the ``members`` namespace (``members:dashboard``,
 
 from django.urls import path
 
-from . import views, vote_views
+from . import notification_views, views, vote_views
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
@@ -59,5 +59,16 @@ urlpatterns = [
         "glosowania/<int:vote_id>/zalacznik/<int:attachment_id>/",
         vote_views.vote_attachment_view,
         name="vote-attachment",
+    ),
+    path(
+        "powiadomienia/",
+        notification_views.notifications_view,
+        name="notifications",
+    ),
+    # The one-click link of every notification e-mail (no login needed).
+    path(
+        "wypisz/<str:token>/",
+        notification_views.unsubscribe_view,
+        name="unsubscribe",
     ),
 ]

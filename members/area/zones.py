@@ -145,6 +145,7 @@ MENU: tuple[MenuItem, ...] = (
         ("repair-create", "repair-detail"),
         zone="repairs",
     ),
+    MenuItem(_("Notifications"), "notifications"),
     MenuItem(_("My data (GDPR)"), "my-data"),
     MenuItem(_("Security"), "security", ("security-totp", "security-disable")),
     MenuItem(_("Change password"), "password-change"),

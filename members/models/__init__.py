@@ -10,6 +10,8 @@
 - ``jobs``: when each recurring job of the worker's schedule last ran.
 - ``votes``: housing-community votes on resolutions, their attachments and
   ballots.
+- ``notifications``: the outbox of e-mails and residents' notification
+  choices (issue 18).
 - ``zones``: the state of each zone of the member area (on, suspended, off).
 
 Import from ``members.models``; the submodules are an internal layout.
@@ -26,6 +28,7 @@ from .area import (
     report_attachment_path,
 )
 from .jobs import RecurringJobRun
+from .notifications import NotificationPreference, NotificationSent, OutgoingEmail
 from .repairs import (
     EstateOfficeStaff,
     RepairMessage,
@@ -43,6 +46,9 @@ __all__ = [
     "ContactChangeRequest",
     "DiscrepancyReport",
     "EstateOfficeStaff",
+    "NotificationPreference",
+    "NotificationSent",
+    "OutgoingEmail",
     "PrivateStorage",
     "RecurringJobRun",
     "RepairMessage",

@@ -32,6 +32,7 @@ from cms.queries import (
     public_pages,
 )
 from ledger.models import Unit, UnitRight
+from members.notifications import COMMUNITY_NOTICES, preferences_set
 from tests.factories import (
     BuildingFactory,
     HousingCommunityFactory,
@@ -489,6 +490,11 @@ def community_residents(django_user_model, community, other_community):
     blocked.save()
     # An owner without an IOK account.
     give_unit(PartyFactory(email="bez-konta@example.org"), community)
+    # Everyone above chose the topic (issue 18: e-mails go only to owners who
+    # opted in); one more owner with an address did not.
+    for user in django_user_model.objects.all():
+        preferences_set(user=user, choices={COMMUNITY_NOTICES: True})
+    make_resident(django_user_model, community, email="nie-chce@example.org")
     return first, second
 
 
@@ -506,7 +512,7 @@ def publish_notifying(index, django_capture_on_commit_callbacks, **fields):
     return notice
 
 
-def test_publishing_with_notification_emails_each_owner_once(
+def test_publishing_with_notification_emails_each_owner_who_opted_in_once(
     index, community_residents, django_capture_on_commit_callbacks
 ):
     notice = publish_notifying(index, django_capture_on_commit_callbacks)
@@ -522,6 +528,11 @@ def test_publishing_with_notification_emails_each_owner_once(
     assert "Jutro od 8:00 do 12:00" in message.body
     assert notice.full_url in message.body
     assert "Zaloguj" in message.body or "zalogowaniu" in message.body
+    # Only the owners who chose the topic: "nie-chce@example.org" did not.
+    assert "nie-chce@example.org" not in [m.to[0] for m in mail.outbox]
+    assert message.extra_headers["List-Unsubscribe-Post"] == (
+        "List-Unsubscribe=One-Click"
+    )
     mailing = CommunityNoticeMailing.objects.get(page=notice)
     assert mailing.sent_at is not None
     assert mailing.recipients_count == 2
@@ -557,14 +568,21 @@ def test_email_waits_for_the_publishing_transaction_to_commit(
 
 
 def test_recipients_are_the_communitys_owners_with_an_address(
-    community, community_residents
+    community, community_residents, django_user_model
 ):
     first, second = community_residents
     recipients = community_notice_recipients(
         community=community, on=timezone.localdate()
     )
+    # Every owner with an address (who of them chose the e-mails is decided by
+    # members.notifications).
+    third = django_user_model.objects.get(email="nie-chce@example.org")
     assert sorted((user.pk, address) for user, address in recipients) == sorted(
-        [(first.pk, "anna@example.org"), (second.pk, "bogdan@example.org")]
+        [
+            (first.pk, "anna@example.org"),
+            (second.pk, "bogdan@example.org"),
+            (third.pk, "nie-chce@example.org"),
+        ]
     )
 
 

@@ -59,6 +59,7 @@ def test_each_job_runs_once_per_period():
     assert run_due(now=night) == [
         "publish_scheduled",
         "announce_vote_windows",
+        "send_outbox",
         "purge_old_data",
     ]
     # Another worker, 30 seconds later: nothing is due.
@@ -66,6 +67,7 @@ def test_each_job_runs_once_per_period():
     assert run_due(now=night + dt.timedelta(minutes=1)) == [
         "publish_scheduled",
         "announce_vote_windows",
+        "send_outbox",
     ]
     # Retention: not again that night, not in the day, again the next night.
     assert "purge_old_data" not in run_due(now=night + dt.timedelta(hours=1))
@@ -93,4 +95,5 @@ def test_the_schedule_loop_runs_the_due_jobs_until_stopped():
     assert list(ran.values_list("job", flat=True)) == [
         "announce_vote_windows",
         "publish_scheduled",
+        "send_outbox",
     ]

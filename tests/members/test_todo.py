@@ -102,6 +102,7 @@ def test_the_counts_match_the_pending_records(waiting):
         "repairs-new": 0,
         "readings": 3,
         "contact-changes": 1,
+        "emails-undelivered": 0,
         "imports-dry-run": 1,
         "imports-failed": 1,
         "imports-interrupted": 0,

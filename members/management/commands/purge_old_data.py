@@ -13,7 +13,8 @@ class Command(BaseCommand):
         "by carried-forward balances), closed loans, meter readings, ended "
         "memberships, former residents' accounts and personal data, answered "
         "reports and handled contact requests with their attachments, uploaded "
-        "import files. All or nothing; files are deleted after the commit."
+        "import files, records of e-mails sent. All or nothing; files are "
+        "deleted after the commit."
     )
 
     def add_arguments(self, parser):
@@ -73,6 +74,12 @@ class Command(BaseCommand):
             f"uploaded import files before "
             f"{localtime(plan.import_files_before):%Y-%m-%d %H:%M}: "
             f"{verb} {d['import files']}"
+        )
+        self.stdout.write(
+            f"e-mail records queued before "
+            f"{localtime(plan.emails_before):%Y-%m-%d %H:%M}: "
+            f"{verb} {d['e-mail records']} (and {d['reminder records']} "
+            f"payment reminder records)"
         )
         self.stdout.write(
             f"files (attachments, import files): {verb} {len(result.files)}"

@@ -13,8 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ledger.storage import PrivateStorage, private_storage
 from ledger.models import MeterReading
+from ledger.storage import PrivateStorage, private_storage
 
 __all__ = [
     "ContactChangeRequest",

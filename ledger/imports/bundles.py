@@ -256,7 +256,8 @@ class Bundle:
             errors(
                 "file",
                 _(
-                    "%(name)s: the same PDF for the same party and unit as on line %(line)d"
+                    "%(name)s: the same PDF for the same party and unit as on "
+                    "line %(line)d"
                 )
                 % {"name": name, "line": first},
             )

@@ -129,9 +129,11 @@ def add_document(
     title: str,
     content: bytes,
     external_id: str | None = None,
+    notify: bool = True,
 ) -> PersonalDocument:
     """Add one document (the office's upload): the same checks as the import;
-    ``ValidationError`` (field: message) if any fails."""
+    ``ValidationError`` (field: message) if any fails. ``notify=False`` (the
+    demo data only) leaves out the ``personal_documents_added`` signal."""
     errors = {}
     if problem := pdf_problem(content):
         errors["file"] = problem
@@ -160,7 +162,8 @@ def add_document(
     except BaseException:
         document.file.delete(save=False)
         raise
-    announce([document.pk])
+    if notify:
+        announce([document.pk])
     return document
 
 

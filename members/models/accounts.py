@@ -176,6 +176,7 @@ class AuditEvent(models.Model):
         DATA_IMPORT = "data_import", _("data import")
         DATA_EXPORT = "data_export", _("data export")
         ZONE_CHANGED = "zone_changed", _("zone of the member area switched")
+        DOCUMENT_DOWNLOADED = "document_downloaded", _("personal document downloaded")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     event = models.CharField(_("event"), max_length=40, choices=Event.choices)

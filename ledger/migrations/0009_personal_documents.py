@@ -5,11 +5,35 @@ import ledger.models.documents
 import ledger.storage
 from django.db import migrations, models
 
+GRANTS = {"Księgowość": ["view", "add"], "Rejestratorzy": ["view"]}
+
+
+def grant(apps, schema_editor):
+    """The office groups of 0003: accountants list and add documents,
+    registrars list them (ledger/roles.py)."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    Group = apps.get_model("auth", "Group")
+    content_type, _ = ContentType.objects.get_or_create(
+        app_label="ledger", model="personaldocument"
+    )
+    for group in Group.objects.filter(name__in=GRANTS):
+        for action in GRANTS[group.name]:
+            permission, _ = Permission.objects.get_or_create(
+                content_type=content_type,
+                codename=f"{action}_personaldocument",
+                defaults={"name": f"Can {action} personal document"},
+            )
+            group.permissions.add(permission)
+
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('ledger', '0007_housing_community_nip_and_account'),
+        ('auth', '0012_alter_user_first_name_max_length'),
+        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
@@ -42,4 +66,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('party', 'unit', 'checksum'), name='ledger_document_once'), models.CheckConstraint(condition=models.Q(('checksum__regex', '^[0-9a-f]{64}$')), name='ledger_document_checksum_sha256')],
             },
         ),
+        migrations.RunPython(grant, migrations.RunPython.noop),
     ]

@@ -691,7 +691,7 @@ class DataImportAdmin(LedgerModelAdmin):
     search_fields = ("file_name", "checksum")
 
 
-# --- Personal documents (issue 18) -----------------------------------------------------
+# --- Personal documents (issue 18) ----------------------------------------------------
 
 
 class PersonalDocumentAdmin(LedgerModelAdmin):

@@ -241,6 +241,8 @@ IOK_AUDIT_STAFF_VIEW_PREFIXES = [
     "/admin/members/contactchangerequest/",
     "/admin/members/residentmeterreading/",
     "/admin/area/",
+    # Personal documents' PDFs for staff (ledger/documents_admin.py).
+    "/admin/ledger-documents/",
 ]
 
 # --- Retention (RODO): `manage.py purge_old_data`, docs/operations.md ------------

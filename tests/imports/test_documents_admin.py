@@ -65,6 +65,11 @@ def test_staff_upload_adds_the_document_and_announces_it(
     )
     assert pdf_response.status_code == 200
     assert "no-store" in pdf_response["Cache-Control"]
+    from members.models import AuditEvent
+
+    assert AuditEvent.objects.filter(
+        event="staff_view", details__path=f"/admin/ledger-documents/{document.pk}/pdf/"
+    ).exists()
 
 
 @pytest.mark.parametrize(

@@ -89,10 +89,18 @@ class Bundle:
         self.zip: zipfile.ZipFile | None = None
         self.pending: list[tuple[str, str]] = []  # (storage name, batch name)
         self.seen: dict[tuple[str, str, str], int] = {}
-        self._loaded = False
         self.now = timezone.now()
         log.file = f"{file_name}/{MANIFEST}"
         self._open()
+        # Loaded now, not in the first row: on PostgreSQL the rows are checked
+        # while COPY streams them on the connection, which can then run no
+        # other query. A document another import adds meanwhile is still
+        # refused, by the table's unique constraints.
+        try:
+            self._load()
+        except BaseException:
+            self.close()
+            raise
         self.spec = dataclasses.replace(spec, prepare=self.prepare)
 
     # -- opening -------------------------------------------------------------------
@@ -189,7 +197,7 @@ class Bundle:
     # -- rows ----------------------------------------------------------------------
 
     def _load(self) -> None:
-        """What the rows are checked against (after the import's lock)."""
+        """What the rows are checked against."""
         self.parties = set(Party.objects.values_list("number", flat=True))
         self.units = set(Unit.objects.values_list("code", flat=True))
         self.rights: dict[tuple[str, str], list[RightWindow]] = {}
@@ -207,11 +215,8 @@ class Bundle:
                 "party__number", "unit__code", "checksum"
             )
         )
-        self._loaded = True
 
     def prepare(self, values: tuple, errors: RowErrors) -> tuple | None:
-        if not self._loaded:
-            self._load()
         external_id, party, unit, kind, day, title, name = values
         if external_id in self.existing_ids:
             errors(

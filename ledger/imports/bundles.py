@@ -31,6 +31,7 @@ import os
 import tempfile
 import uuid
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from django.core.files.base import ContentFile
@@ -48,6 +49,8 @@ from .specs import KindSpec, RowErrors
 logger = logging.getLogger("ledger.imports")
 
 MANIFEST = "manifest.csv"
+#: What reading a damaged or encrypted entry raises.
+UNREADABLE = (RuntimeError, zipfile.BadZipFile, zlib.error, EOFError, OSError)
 #: At most this many entries in a batch (files and folders).
 MAX_ENTRIES = 20_000
 #: At most this many bytes in all files of a batch, uncompressed.
@@ -130,9 +133,17 @@ class Bundle:
                 _("the batch has no %(manifest)s at its top level")
                 % {"manifest": MANIFEST}
             )
+        try:
+            content = self._read(MANIFEST, limit=512 * 1024 * 1024)
+        except UNREADABLE:
+            self.close()
+            self._reject(
+                _("%(name)s cannot be read from the batch (damaged or encrypted)")
+                % {"name": MANIFEST}
+            )
         fd, manifest = tempfile.mkstemp(prefix="iok-manifest-", suffix=".csv")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(self._read(MANIFEST, limit=512 * 1024 * 1024))
+            handle.write(content)
         self.manifest = Path(manifest)
 
     def _check_zip(self) -> None:
@@ -238,7 +249,15 @@ class Bundle:
         if name not in self.names:
             errors("file", _("there is no file %(name)s in the batch") % {"name": name})
             return None
-        content = self._read(name, limit=documents.MAX_DOCUMENT_BYTES)
+        try:
+            content = self._read(name, limit=documents.MAX_DOCUMENT_BYTES)
+        except UNREADABLE:
+            errors(
+                "file",
+                _("%(name)s cannot be read from the batch (damaged or encrypted)")
+                % {"name": name},
+            )
+            return None
         if problem := documents.pdf_problem(content):
             errors("file", f"{name}: {problem}")
             return None

@@ -184,6 +184,21 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(
     assert PersonalDocument.objects.count() == 0
 
 
+def test_a_damaged_entry_is_an_error_of_its_line(structure, tmp_path, private_root):
+    path = make_zip(tmp_path, good_rows(), {"a.pdf": pdf("A"), "b.pdf": pdf("B")})
+    raw = bytearray(path.read_bytes())
+    # Corrupt the stored bytes of a.pdf, the first PDF in the archive (its CRC
+    # no longer matches).
+    start = raw.index(b"%PDF-")
+    raw[start + 200 : start + 210] = b"XXXXXXXXXX"
+    path.write_bytes(bytes(raw))
+    result = data_import_run(kind="documents", path=path)
+    assert not result.ok
+    assert result.errors[0].line == 2
+    assert "a.pdf cannot be read from the batch" in result.errors[0].message
+    assert PersonalDocument.objects.count() == 0
+
+
 def test_a_document_key_already_in_the_portal_is_a_duplicate(
     structure, tmp_path, private_root
 ):

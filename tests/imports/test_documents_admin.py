@@ -110,3 +110,41 @@ def test_a_resident_cannot_reach_the_upload(structure, client, django_user_model
     client.force_login(user)
     response = client.get(reverse("ledger_documents:upload"))
     assert response.status_code in (302, 403)
+
+
+def test_a_batch_goes_through_the_import_screen(
+    structure, staff_client, private_root, settings, tmp_path
+):
+    """The accountant uploads the sample ZIP as "documents": dry run, confirm."""
+    from ledger.models import DataImport
+
+    from .conftest import SAMPLES
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    content = (SAMPLES / "documents.zip").read_bytes()
+    data = {
+        "kind": "documents",
+        "source": "fk",
+        "replace_period": "",
+        "encoding": "",
+    }
+    refused = staff_client.post(
+        "/admin/ledger-imports/",
+        data | {"file": SimpleUploadedFile("manifest.csv", b"x", "text/csv")},
+    )
+    assert refused.status_code == 200
+    assert PersonalDocument.objects.count() == 0
+    response = staff_client.post(
+        "/admin/ledger-imports/",
+        data
+        | {"file": SimpleUploadedFile("dokumenty.zip", content, "application/zip")},
+    )
+    assert response.status_code == 302
+    dry_run = DataImport.objects.get(kind="documents", status=DataImport.Status.DRY_RUN)
+    assert dry_run.kind == "documents" and dry_run.inserted == 2
+    assert PersonalDocument.objects.count() == 0
+    staff_client.post(reverse("ledger_imports:confirm", args=[dry_run.pk]))
+    run = DataImport.objects.get(kind="documents", status=DataImport.Status.SUCCEEDED)
+    assert run.inserted == 2
+    assert PersonalDocument.objects.count() == 2
+    assert len(list(private_root.rglob("*.pdf"))) == 2

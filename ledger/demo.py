@@ -1349,3 +1349,86 @@ def write_instances(model, objects: list, fields: tuple[str, ...], **options) ->
         (tuple(getattr(obj, name) for name in fields) for obj in objects),
         **options,
     )
+
+
+# --- Personal documents (issue 18) ----------------------------------------------------
+
+DEMO_DOCUMENT_PREFIX = "DEMO-DOK-"
+
+
+def seed_documents(*, stdout) -> int:
+    """A few letters (small PDFs made with ledger.pdf) for the units 100001
+    and 100002 hold today: a change of charges, a settlement of water, a
+    balance confirmation; the oldest one read. Replaces the earlier demo
+    documents; sends no notification. Returns how many were made."""
+    from ledger.documents import add_document
+    from ledger.models import Estate, PersonalDocument, UnitRight
+    from ledger.pdf import Document, Letterhead
+
+    old = PersonalDocument.objects.filter(external_id__startswith=DEMO_DOCUMENT_PREFIX)
+    for document in old:
+        document.file.delete(save=False)
+    old.delete()
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    estate = Estate.objects.order_by("pk").first()
+    letterhead = Letterhead(
+        "Spółdzielnia Mieszkaniowa (dane przykładowe)",
+        [estate.office_address] if estate and estate.office_address else [],
+    )
+    letters = (
+        (
+            PersonalDocument.Kind.CHARGES_CHANGE,
+            20,
+            "Zawiadomienie o zmianie opłat",
+            "Od pierwszego dnia przyszłego miesiąca opłata eksploatacyjna "
+            "lokalu {unit} wynosi 3,20 zł za m². Pozostałe składniki opłat "
+            "nie zmieniają się.",
+        ),
+        (
+            PersonalDocument.Kind.UTILITIES_SETTLEMENT,
+            75,
+            "Rozliczenie wody i ścieków",
+            "Rozliczenie zużycia wody w lokalu {unit} za poprzednie półrocze: "
+            "zużycie 21,4 m³, nadpłata 37,40 zł zaliczona na poczet opłat.",
+        ),
+        (
+            PersonalDocument.Kind.BALANCE_CONFIRMATION,
+            340,
+            "Potwierdzenie salda na koniec roku",
+            "Prosimy o potwierdzenie salda rozrachunków lokalu {unit} na "
+            "ostatni dzień roku albo zgłoszenie rozbieżności w IOK.",
+        ),
+    )
+    made = 0
+    rights = (
+        UnitRight.objects.valid_on(today)
+        .filter(party__number__in=("100001", "100002"))
+        .select_related("party", "unit")
+        .order_by("party__number", "unit__code")
+    )
+    for right in rights:
+        for index, (kind, days_ago, title, text) in enumerate(letters):
+            day = max(today - dt.timedelta(days=days_ago), right.valid_from)
+            pdf = Document(title=title, letterhead=letterhead)
+            pdf.heading(title)
+            pdf.paragraph(f"{right.party.name}, {right.party.full_address}")
+            pdf.paragraph(text.format(unit=right.unit))
+            document = add_document(
+                party=right.party,
+                unit=right.unit,
+                kind=kind,
+                date=day,
+                title=f"{title} – {right.unit}",
+                content=pdf.to_bytes(),
+                external_id=f"{DEMO_DOCUMENT_PREFIX}{right.pk}-{index}",
+                notify=False,
+            )
+            if index == len(letters) - 1:
+                PersonalDocument.objects.filter(pk=document.pk).update(
+                    read_at=document.created_at
+                )
+            made += 1
+    stdout.write(f"Personal documents: {made} for 100001 and 100002.\n")
+    return made

@@ -4,7 +4,8 @@
   reports: they see all the books and may correct a party's contact data.
 * ``ACCOUNTANTS`` ("Księgowość") run imports and look after the books: they may
   add and change structure, parties, rights, schedules, loans, meters, readings
-  and memberships; ledger entries, loan entries and imports stay read-only.
+  and memberships, and add personal documents (registrars list them); ledger
+  entries, loan entries and imports stay read-only.
 * Editors use Wagtail's own "Editors" and "Moderators" groups.
 
 ``is_office_staff`` is the one rule for who counts as office staff. It lives

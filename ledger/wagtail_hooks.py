@@ -24,6 +24,7 @@ from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import InspectView
 
 from ledger import queries
+from ledger.documents_admin import document_link
 from ledger.formatting import format_money
 from ledger.imports.liveness import mark_interrupted
 from ledger.imports.specs import KINDS
@@ -46,6 +47,7 @@ from ledger.models import (
     Meter,
     MeterReading,
     Party,
+    PersonalDocument,
     Unit,
     UnitRight,
 )
@@ -690,6 +692,41 @@ class DataImportAdmin(LedgerModelAdmin):
     search_fields = ("file_name", "checksum")
 
 
+# --- Personal documents (issue 18) ----------------------------------------------------
+
+
+class PersonalDocumentAdmin(LedgerModelAdmin):
+    """Documents addressed to residents: listed and inspected here; they come
+    from the import, or one at a time from "Add a personal document"
+    (ledger.documents_admin), never edited."""
+
+    model = PersonalDocument
+    menu_label = gettext_lazy("Personal documents")
+    menu_icon = "doc-full"
+    permission_helper_class = ReadOnlyPermissionHelper
+    list_display = ("date", "title", "kind", "party", "unit", "read_at", "pdf")
+    list_filter = ("kind",)
+    list_select_related = ("party", "unit")
+    search_fields = ("title", "external_id", "party__number", "unit__code")
+    ordering = ("-date", "-id")
+    inspect_view_fields = (
+        "external_id",
+        "party",
+        "unit",
+        "kind",
+        "date",
+        "title",
+        "checksum",
+        "read_at",
+        "created_at",
+    )
+
+    def pdf(self, obj):
+        return document_link(obj)
+
+    pdf.short_description = gettext_lazy("PDF")
+
+
 class LedgerAdminGroup(ModelAdminGroup):
     menu_label = gettext_lazy("Records")
     menu_icon = "folder-open-inverse"
@@ -709,6 +746,7 @@ class LedgerAdminGroup(ModelAdminGroup):
         HousingCommunityAdmin,
         BuildingAdmin,
         ChargeComponentAdmin,
+        PersonalDocumentAdmin,
         DataImportAdmin,
     )
 

@@ -21,6 +21,13 @@ def _no_cached_pages_between_tests():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _private_files_in_a_temporary_folder(settings, tmp_path_factory):
+    """Private files (report attachments, personal documents: seed_demo makes
+    some) never land in the checkout's private_media/."""
+    settings.IOK_PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")
+
+
 @pytest.fixture
 def member(db, django_user_model):
     """A resident with a party and their own password (``lato2026``)."""

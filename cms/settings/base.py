@@ -244,6 +244,8 @@ IOK_AUDIT_STAFF_VIEW_PREFIXES = [
     # Votes on resolutions: who voted how (members/area/wagtail_hooks_votes.py).
     "/admin/members/ballot/",
     "/admin/votes/",
+    # Personal documents' PDFs for staff (ledger/documents_admin.py).
+    "/admin/ledger-documents/",
 ]
 
 # --- Retention (RODO): `manage.py purge_old_data`, docs/operations.md ------------

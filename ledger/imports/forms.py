@@ -10,6 +10,8 @@ from .specs import KINDS
 
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 EXTENSIONS = {".csv", ".txt", ".xlsx"}
+#: A batch of documents with its manifest (the ``documents`` kind).
+BATCH_EXTENSIONS = {".zip"}
 
 
 class UploadForm(forms.Form):
@@ -20,7 +22,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_(
-            "CSV with ; or , as the separator, in UTF-8 or Windows-1250, or XLSX. "
+            "CSV with ; or , as the separator, in UTF-8 or Windows-1250, or XLSX; "
+            "personal documents as a ZIP file with manifest.csv. "
             "The formats are described in docs/import-formats.md."
         ),
     )
@@ -55,7 +58,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in EXTENSIONS:
+        if Path(upload.name).suffix.lower() not in EXTENSIONS | BATCH_EXTENSIONS:
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
@@ -76,6 +79,15 @@ class UploadForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
+        upload = cleaned.get("file")
+        if kind and upload is not None:
+            batch = Path(upload.name).suffix.lower() in BATCH_EXTENSIONS
+            if KINDS[kind].bundle and not batch:
+                self.add_error(
+                    "file", _("Documents come as a ZIP file with manifest.csv.")
+                )
+            elif batch and not KINDS[kind].bundle:
+                self.add_error("file", _("Upload a .csv or .xlsx file."))
         if cleaned.get("replace_period") and kind and KINDS[kind].replace is None:
             self.add_error(
                 "replace_period",

@@ -12,6 +12,7 @@ Call it outside any transaction: it manages its own.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -365,7 +366,12 @@ def data_import_run(
     result = ImportResult(
         kind=kind, file_name=file_name, dry_run=dry_run, replace=replace
     )
-    result.checksum = checksum = file_checksum(path)
+    if spec.bundle:
+        from .bundles import bundle_checksum
+
+        result.checksum = checksum = bundle_checksum(path)
+    else:
+        result.checksum = checksum = file_checksum(path)
     writer_class = choose_writer(engine)
     result.engine = writer_class.__name__
 
@@ -491,6 +497,55 @@ def _announce(result: ImportResult, data_import, user, source: str) -> None:
 
 
 def _run(
+    spec,
+    path,
+    file_name,
+    source,
+    replace,
+    encoding,
+    writer_class,
+    log,
+    recorder,
+    now,
+    result,
+    *,
+    identity: Identity,
+    preview: bool = False,
+    last_import_at: dt.datetime | None = None,
+) -> None:
+    with contextlib.ExitStack() as stack:
+        bundle = None
+        if spec.bundle:
+            # A batch of files with a manifest: the manifest is the table, and
+            # the batch checks each row's file (ledger.imports.bundles).
+            from .bundles import open_bundle
+
+            try:
+                bundle = stack.enter_context(open_bundle(path, file_name, log, spec))
+            except FileRejected:
+                raise _Rejected from None
+            spec, path = bundle.spec, bundle.manifest
+        _run_table(
+            spec,
+            path,
+            file_name,
+            source,
+            replace,
+            encoding,
+            writer_class,
+            log,
+            recorder,
+            now,
+            result,
+            identity=identity,
+            preview=preview,
+            last_import_at=last_import_at,
+        )
+        if bundle is not None and not preview:
+            bundle.store()
+
+
+def _run_table(
     spec,
     path,
     file_name,

@@ -33,6 +33,7 @@ from ledger.models import (
     Meter,
     MeterReading,
     Party,
+    PersonalDocument,
     Unit,
     UnitRight,
 )
@@ -153,6 +154,9 @@ class KindSpec:
     #: one out (the portal's value stays); the rules are then checked again on
     #: each existing row as it will be after the merge (ledger.imports.writers).
     rule_columns: tuple[str, ...] = ()
+    #: A batch of files with a manifest (a ZIP or a folder), not one table:
+    #: ledger.imports.bundles opens it and checks each row's file.
+    bundle: bool = False
     example: str = ""
 
     @cached_property
@@ -768,6 +772,55 @@ _register(
         prepare=_membership_prepare,
         rule_columns=("admission_date", "status", "termination_date"),
         master=True,
+    )
+)
+
+
+def _document_needs_bundle(values: tuple, errors: RowErrors) -> tuple | None:
+    """A documents manifest is read only within its batch (bundles.py), which
+    replaces this rule with one that reads each row's file."""
+    errors("file", _("a documents manifest is imported with its files (ZIP)"))
+    return None
+
+
+_register(
+    _build(
+        "documents",
+        gettext_lazy("personal documents (ZIP or folder with manifest.csv)"),
+        PersonalDocument,
+        "external_id",
+        DataImport.Kind.DOCUMENTS,
+        [
+            key("external_id", PersonalDocument, "the document's key"),
+            ref("party", PARTY),
+            ref("unit", UNIT),
+            col(
+                "kind",
+                _choice(
+                    PersonalDocument,
+                    "kind",
+                    zawiadomienie="charges_change",
+                    rozliczenie="utilities_settlement",
+                    saldo="balance_confirmation",
+                    inne="other",
+                ),
+            ),
+            col("date", Date()),
+            text("title", PersonalDocument, required=True),
+            col("file", Text(max_length=255)),
+        ],
+        fields=(
+            FieldSpec("external_id"),
+            FieldSpec("party", ref=PARTY),
+            FieldSpec("unit", ref=UNIT),
+            FieldSpec("kind"),
+            FieldSpec("date"),
+            FieldSpec("title"),
+            FieldSpec("file"),
+            FieldSpec("checksum", columns=("file",)),
+        ),
+        prepare=_document_needs_bundle,
+        bundle=True,
     )
 )
 

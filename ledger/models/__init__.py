@@ -12,6 +12,7 @@ from .accounts import (
     LedgerEntry,
 )
 from .base import MONEY, TimeStampedModel
+from .documents import PersonalDocument
 from .imports import DataImport
 from .loans import Loan, LoanEntry
 from .meters import Meter, MeterReading
@@ -35,6 +36,7 @@ __all__ = [
     "Meter",
     "MeterReading",
     "Party",
+    "PersonalDocument",
     "TimeStampedModel",
     "Unit",
     "UnitRight",

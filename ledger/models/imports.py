@@ -25,6 +25,7 @@ class DataImport(TimeStampedModel):
         METERS = "meters", _("meters")
         READINGS = "readings", _("meter readings")
         MEMBERSHIP = "membership", _("membership")
+        DOCUMENTS = "documents", _("personal documents")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")

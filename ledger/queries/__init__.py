@@ -62,6 +62,12 @@ from .base import (
     staff_scope,
     window_filter,
 )
+from .documents import (
+    document_for_party,
+    documents_for_party,
+    held_documents,
+    unread_documents_count,
+)
 from .records import (
     held_ledger_entries,
     held_loan_entries,
@@ -125,6 +131,10 @@ __all__ = [
     "owned_units",
     "owner_communities",
     "unit_owner_ids",
+    "document_for_party",
+    "documents_for_party",
+    "held_documents",
+    "unread_documents_count",
     "STATEMENT_PAGE_SIZE",
     "ZERO",
     "Balance",

@@ -232,6 +232,7 @@ COLUMN_LABELS = {
     "subject": pgettext_lazy("data export column", "subject"),
     "sent_at": pgettext_lazy("data export column", "sent"),
     "bounced_at": pgettext_lazy("data export column", "bounced"),
+    "read_at": pgettext_lazy("data export column", "read"),
 }
 
 
@@ -396,6 +397,18 @@ def my_data(*, user) -> dict[str, list[dict]]:
             "termination_date": membership.termination_date,
         }
         for membership in ledger_queries.memberships_for_party(party=party)
+    ]
+    # The list of the letters addressed to the party (not the PDFs: the
+    # resident downloads those in "Dokumenty" while holding the unit).
+    data["personal_documents"] = [
+        {
+            "date": document.date,
+            "unit_code": document.unit.code,
+            "kind": document.get_kind_display(),
+            "title": document.title,
+            "read_at": document.read_at,
+        }
+        for document in ledger_queries.held_documents(party=party)
     ]
     data["discrepancy_reports"] = [
         {

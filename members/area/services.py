@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from ledger import queries as ledger_queries
 from ledger import services as ledger_services
+from ledger.documents import mark_read
 from ledger.models import Meter, MeterReading, Party
 from members import validators
 from members.audit import Event, audit_record
@@ -488,3 +489,25 @@ def repair_request_handle(
             url=reverse("members:repair-detail", args=[request.pk]),
         )
     return request
+
+
+# --- Personal documents (issue 18) ---------------------------------------------------
+
+
+def document_opened(document, *, user, request=None) -> None:
+    """The resident downloaded a document: it is read now, and the download is
+    in the audit trail (who, which document, from where)."""
+    mark_read(document)
+    audit_record(
+        actor=user,
+        event=Event.DOCUMENT_DOWNLOADED,
+        target=user,
+        request=request,
+        document=document.pk,
+        unit=document.unit.code,
+    )
+
+
+def document_mark_read(document) -> bool:
+    """The resident marked a document read without opening it."""
+    return mark_read(document)

@@ -47,6 +47,17 @@ urlpatterns = [
     path("platnosci/", views.payments_view, name="payments"),
     path("ogloszenia/", views.notices_view, name="notices"),
     path("ogloszenia/<int:notice_id>/", views.notice_view, name="notice"),
+    path("dokumenty/", views.documents_view, name="documents"),
+    path(
+        "dokumenty/<int:document_id>/pobierz/",
+        views.document_download_view,
+        name="document-download",
+    ),
+    path(
+        "dokumenty/<int:document_id>/przeczytany/",
+        views.document_read_view,
+        name="document-read",
+    ),
     path("moje-dane/", views.my_data_view, name="my-data"),
     path("glosowania/", vote_views.votes_view, name="votes"),
     path("glosowania/<int:vote_id>/", vote_views.vote_view, name="vote"),

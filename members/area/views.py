@@ -168,6 +168,11 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
                 if party is not None and statuses["repairs"].on
                 else None
             ),
+            "unread_documents": (
+                ledger_queries.unread_documents_count(party=party, on=today)
+                if summaries and statuses["documents"].on
+                else 0
+            ),
             "notices": (
                 cms_queries.cooperative_notices(
                     user=request.user, limit=NOTICES_ON_DASHBOARD
@@ -452,6 +457,62 @@ def repair_photo_view(
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(handle, content_type="image/jpeg")
+
+
+# --- Personal documents (issue 18) ----------------------------------------------------
+
+
+@member_required
+def documents_view(request: HttpRequest) -> HttpResponse:
+    """The resident's documents per unit they hold today, newest first."""
+    party = _party_ref(request)
+    today = timezone.localdate()
+    documents = list(ledger_queries.documents_for_party(party=party, on=today))
+    groups = _by_unit(documents, "documents", party=party, on=today)
+    _keep_party(request, [group["summary"] for group in groups])
+    return _render(
+        request,
+        "documents.html",
+        {
+            "groups": groups,
+            "unread": sum(1 for document in documents if document.read_at is None),
+        },
+    )
+
+
+@member_required
+def document_download_view(request: HttpRequest, document_id: int) -> FileResponse:
+    """The PDF, only while the resident holds the unit (404 otherwise),
+    never cached; opening it marks it read."""
+    party = _party(request)
+    document = ledger_queries.document_for_party(
+        party=party, document_id=document_id, on=timezone.localdate()
+    )
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    services.document_opened(document, user=request.user, request=request)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.download_name,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store, max-age=0"
+    return response
+
+
+@member_required
+@require_http_methods(["POST"])
+def document_read_view(request: HttpRequest, document_id: int) -> HttpResponseRedirect:
+    """Mark a document read without opening it (a paper copy came too)."""
+    document = ledger_queries.document_for_party(
+        party=_party(request), document_id=document_id, on=timezone.localdate()
+    )
+    if services.document_mark_read(document):
+        messages.success(request, _("The document is marked as read."))
+    return redirect("members:documents")
 
 
 # --- Loans ----------------------------------------------------------------------------

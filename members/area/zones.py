@@ -84,6 +84,13 @@ ZONES: dict[str, Zone] = {
             namespace="",
         ),
         Zone("meters", _("Meter readings"), ("meters", "meter-detail")),
+        # Documents are reached by their own id (no ``unit_id``): this zone
+        # alone governs their pages, whatever the zone of the unit.
+        Zone(
+            "documents",
+            _("Documents"),
+            ("documents", "document-download", "document-read"),
+        ),
         Zone("membership", _("Membership"), ("membership",)),
         Zone("contact", _("Contact data"), ("contact",)),
         Zone(
@@ -121,6 +128,7 @@ class MenuItem:
 MENU: tuple[MenuItem, ...] = (
     MenuItem(_("My account"), "dashboard", ("ledger", "ledger-print")),
     MenuItem(_("Payments"), "payments"),
+    MenuItem(_("Documents"), "documents", zone="documents"),
     MenuItem(_("Loans"), "loans", ("loan-detail",), zone="loans"),
     MenuItem(_("Meter readings"), "meters", ("meter-detail",), zone="meters"),
     MenuItem(_("Notices"), "notices", ("notice",), zone="notices"),

@@ -179,6 +179,7 @@ class AuditEvent(models.Model):
         VOTE_CAST = "vote_cast", _("vote cast on a resolution")
         VOTE_CHANGED = "vote_changed", _("vote on a resolution changed")
         REPAIR_STATUS = "repair_status", _("repair request status changed")
+        DOCUMENT_DOWNLOADED = "document_downloaded", _("personal document downloaded")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     event = models.CharField(_("event"), max_length=40, choices=Event.choices)

@@ -11,11 +11,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-from cms.storage import SafeFileSystemStorage
 from ledger.models import MeterReading
+from ledger.storage import PrivateStorage, private_storage
 
 __all__ = [
     "ContactChangeRequest",
@@ -26,46 +25,6 @@ __all__ = [
     "ResidentMeterReading",
     "RulesAcknowledgement",
 ]
-
-
-@deconstructible
-class PrivateStorage(SafeFileSystemStorage):
-    """Files residents upload: kept outside MEDIA_ROOT and without a URL, so the
-    web server can never hand them out; only a member-area view that checks who
-    asks (or the admin) streams them. The folder is ``IOK_PRIVATE_MEDIA_ROOT``,
-    read on every use so tests can point it at a temporary directory."""
-
-    def __init__(self):
-        super().__init__()
-
-    @property
-    def base_location(self):
-        return str(settings.IOK_PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-    def __eq__(self, other):
-        return isinstance(other, PrivateStorage)
-
-    def __hash__(self):
-        return hash(PrivateStorage)
-
-
-def private_storage():
-    """Where residents' uploads are kept: ``STORAGES["private"]`` when the
-    settings define it (a private S3 bucket, cms/settings/production.py), else
-    the local PrivateStorage folder."""
-    from django.core.files.storage import storages
-
-    if "private" in settings.STORAGES:
-        return storages["private"]
-    return PrivateStorage()
 
 
 def report_attachment_path(instance, filename: str) -> str:

@@ -38,7 +38,7 @@ ENABLE = (
 )
 #: Links that are files, not pages, or that act (logout is a POST form).
 NOT_PAGES = re.compile(
-    r"/csv/|/zalacznik/|/pdf/|\.pdf$|/logout/|^/(static|media|documents|admin)/"
+    r"/csv/|/zalacznik/|/pdf/|/pobierz/|\.pdf$|/logout/|^/(static|media|documents|admin)/"
     r"|^/favicon\.ico$"
 )
 MAX_PAGES = 60

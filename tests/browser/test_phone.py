@@ -29,7 +29,7 @@ FIRST_PASSWORD = "start1"
 NEW_PASSWORD = "Jesien2025x"
 VIEWPORTS = {360: {"width": 360, "height": 800}, 1280: {"width": 1280, "height": 900}}
 #: Not pages: files, downloads and actions.
-NOT_PAGES = re.compile(r"/csv/|/zalacznik/|/pdf/|\.pdf$|/logout/")
+NOT_PAGES = re.compile(r"/csv/|/zalacznik/|/pdf/|/pobierz/|\.pdf$|/logout/")
 PUBLIC = [
     "/",
     "/ogloszenia/",

@@ -22,6 +22,7 @@ import pytest
 
 from cms.models import RulesPage, SiteSettings
 from cms.site import rules_733_2012_body
+from members.area.zones import ZONES
 from members.models import AuditEvent, ZoneState
 
 pytestmark = pytest.mark.django_db
@@ -90,10 +91,7 @@ def test_setup_site_builds_the_real_site_and_a_second_run_changes_nothing(client
     assert client.get("/ogloszenia/").status_code == 200
     # The board approves changes of the rules and the clause.
     assert WorkflowPage.objects.filter(page=rules).exists()
-    # One row per zone of the member area.
-    from members.area.zones import ZONES
-
-    assert ZoneState.objects.count() == len(ZONES)
+    assert ZoneState.objects.count() == len(ZONES)  # one row per zone
 
     before = _counts()
     second = _setup_site()

@@ -109,6 +109,10 @@ class VisibleText(HTMLParser):
         if tag in ("script", "style"):
             self._skip += 1
             self._json = tag == "script" and "json" in (attrs.get("type") or "")
+        if tag == "code":
+            # An identifier to type (the zone key of ``iok_zone documents``),
+            # not text to read.
+            self._skip += 1
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
         for name, value in attrs.items():
@@ -118,6 +122,8 @@ class VisibleText(HTMLParser):
             self.texts.append(attrs.get("value") or "")
 
     def handle_endtag(self, tag):
+        if tag == "code" and self._skip:
+            self._skip -= 1
         if tag in ("script", "style") and self._skip:
             self._skip -= 1
             if self._json:

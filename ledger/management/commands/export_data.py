@@ -16,7 +16,9 @@ class Command(BaseCommand):
     help = "Write KIND as a UTF-8 CSV file with ; and a decimal comma."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument(
+            "kind", choices=sorted(k for k, spec in KINDS.items() if not spec.bundle)
+        )
         parser.add_argument("--output", "-o", help="file to write (default: stdout)")
         parser.add_argument("--source", default="fk", help="ledger source system")
         parser.add_argument(

@@ -22,13 +22,18 @@ REJECTED = 1
 
 class Command(BaseCommand):
     help = (
-        "Import a CSV or XLSX file of KIND from the accounting system, all or "
-        "nothing. Prints every error as file:line:column: message and a summary."
+        "Import a CSV or XLSX file of KIND (documents: a ZIP or a folder with "
+        "manifest.csv) from the accounting system, all or nothing. Prints every "
+        "error as file:line:column: message and a summary."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(KINDS), help="what the file holds")
-        parser.add_argument("file", help="CSV (; or ,) or XLSX file")
+        parser.add_argument(
+            "file",
+            help="CSV (; or ,) or XLSX file; for documents a ZIP or a folder "
+            "with manifest.csv",
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -59,7 +64,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        if not path.is_file():
+        batch = KINDS[options["kind"]].bundle and path.is_dir()
+        if not (path.is_file() or batch):
             raise CommandError(
                 _("%(path)s: no such file") % {"path": path}, returncode=USAGE
             )

@@ -29,6 +29,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             cms_demo.seed(stdout=self.stdout)
         ledger_demo.seed(units=units, years=years, stdout=self.stdout)
+        ledger_demo.seed_documents(stdout=self.stdout)
         with transaction.atomic():
             cms_demo.seed_community_notices(stdout=self.stdout)
         with transaction.atomic():

@@ -12,9 +12,15 @@ paid for all of it on its first requests. Timed with bench/fresh_worker.py
   cryptography (``ledger.pdf``), the Wagtail admin's views (~380 modules);
 * about 0.3 s compiling the templates of the page (the cached template loader
   keeps each compiled template per process, by name);
-* the URL resolver's reverse tables and regular expressions (per language),
-  Wagtail's hooks (every app's ``wagtail_hooks`` module, imported on the first
-  ``hooks.get_hooks``) and the translation catalogues (per language).
+* the URL resolver's reverse tables and regular expressions, the translation
+  catalogues and the format modules (``cms/formats``), per language; Wagtail's
+  hooks (every app's ``wagtail_hooks`` module, imported on the first
+  ``hooks.get_hooks``).
+
+What a worker still does on its first requests is what a cache miss costs any
+worker (its own per-process cache starts empty without ``REDIS_URL``) and its
+database connection: measured alike in a fresh worker and in a warm one after
+``cache.clear()``.
 
 Here it is done before the fork, so every worker inherits it. Nothing here
 touches the database or the cache (the master must not hold connections its
@@ -32,7 +38,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template import TemplateSyntaxError, engines
 from django.urls import get_resolver, reverse
-from django.utils import translation
+from django.utils import formats, translation
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +89,7 @@ def warm_up() -> None:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):  # loads the language's catalogues
             reverse("healthz")
+            formats.get_format("DATE_FORMAT")  # imports its format modules
     hooks.search_for_hooks()
     templates = compile_templates()
     logger.info(
@@ -93,3 +100,120 @@ def warm_up() -> None:
     # What the master loaded is never freed: out of the collector's way, so
     # the workers' collections neither scan it nor touch (copy) its pages.
     gc.freeze()
+
+
+# --- In each worker, before it accepts a request ----------------------------------
+
+#: At most this many public pages are rendered by a new worker before it
+#: accepts requests (the home page and the pages of the main menu).
+WORKER_WARM_PAGES = 12
+
+
+def _worker_host() -> str | None:
+    """The host the worker's own requests name: the first of ALLOWED_HOSTS
+    when it is a plain name (the public page cache keys hold the host)."""
+    for host in settings.ALLOWED_HOSTS:
+        if host and not host.startswith(".") and "*" not in host:
+            return host
+    return None
+
+
+def worker_paths() -> list[str]:
+    """The default site's home page and the live, public pages of its main
+    menu: what most visitors open first."""
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).select_related("root_page")
+    site = site.first()
+    if site is None:
+        return []
+    children = (
+        site.root_page.get_children().live().public().in_menu().specific(defer=True)
+    )
+    paths = ["/"]
+    for page in children[: WORKER_WARM_PAGES - 1]:
+        url = page.relative_url(site)
+        if url and url.startswith("/") and url not in paths:
+            paths.append(url)
+    return paths
+
+
+def warm_worker(application) -> None:
+    """Called by gunicorn in each new worker before it accepts a request
+    (``post_worker_init`` in cms/gunicorn.conf.py): its database connection
+    opened, and the home page and main-menu pages rendered into its own cache
+    (per process without ``REDIS_URL``), through the app itself as an
+    anonymous visitor would. A worker recycled under load then serves its
+    first visitors as fast as the others; the other workers serve meanwhile.
+    Never stops a worker from starting: a failure is logged."""
+    import io
+    import sys
+
+    from django.db import close_old_connections
+
+    started = time.perf_counter()
+    host = _worker_host()
+    if host is None:
+        return
+    try:
+        paths = worker_paths()
+        for path in paths:
+            environ = {
+                "REQUEST_METHOD": "GET",
+                "PATH_INFO": path,
+                "QUERY_STRING": "",
+                "SCRIPT_NAME": "",
+                "SERVER_NAME": host,
+                "SERVER_PORT": "443",
+                "SERVER_PROTOCOL": "HTTP/1.1",
+                "HTTP_HOST": host,
+                "REMOTE_ADDR": "127.0.0.1",
+                "wsgi.input": io.BytesIO(b""),
+                "wsgi.errors": sys.stderr,
+                # The scheme production serves (SECURE_SSL_REDIRECT): a page,
+                # not a redirect to it.
+                "wsgi.url_scheme": "https" if settings.SECURE_SSL_REDIRECT else "http",
+                "wsgi.version": (1, 0),
+                "wsgi.multithread": False,
+                "wsgi.multiprocess": True,
+                "wsgi.run_once": False,
+            }
+            result = application(environ, lambda status, headers, *_: None)
+            try:
+                for _chunk in result:
+                    pass
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+    except Exception:  # the worker starts anyway
+        logger.warning("worker warm-up failed", exc_info=True)
+        close_old_connections()
+        return
+    logger.info(
+        "worker warmed up in %.3f s (%d pages)",
+        time.perf_counter() - started,
+        len(paths),
+    )
+
+
+def end_recycled_worker() -> None:
+    """Called by gunicorn as a worker recycled after ``max_requests`` exits
+    (``worker_exit`` in cms/gunicorn.conf.py), its last request answered: its
+    database connections closed and its logs flushed, then the process ends
+    without the interpreter's finalization. Tearing down every module and
+    object one by one took 0.5-0.9 s (bench/fresh_worker.py's machine, busy),
+    and gunicorn starts the replacement only once the old worker is gone: the
+    other workers carried all the load meanwhile, and with two workers
+    recycled close together none was left."""
+    import os
+    import sys
+
+    from django.db import connections
+
+    try:
+        connections.close_all()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(0)

@@ -3,11 +3,20 @@ on its first requests is done when cms.wsgi is loaded, i.e. in the master
 before it forks workers (preload_app), so a new or recycled worker's first
 request is not 0.7-1.4 s slow (bench/fresh_worker.py measures it)."""
 
+import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+import requests
+
+from cms import demo
+
+from .servers import AppServer, free_port, production_env, require_postgresql
+from .servers import shared_database_url as database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,3 +83,35 @@ def test_loading_the_wsgi_app_imports_views_compiles_templates_and_freezes_them(
     assert {"pl", "en"} <= set(report["catalogues"])
     # Everything loaded is out of the workers' garbage collections.
     assert report["frozen"] > 100_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recycled_worker_serves_the_home_page_from_its_cache_at_once(
+    static_root, tmp_path, settings
+):
+    """gunicorn recycles its worker every 3 requests here: each new worker has
+    rendered the home page into its own cache before accepting a request
+    (post_worker_init), so no visitor meets a cold worker's page; a recycled
+    worker ends (worker_exit) and the next one takes over."""
+    require_postgresql()
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    demo.seed(stdout=io.StringIO())
+    env = production_env(
+        database_url(),
+        static_root,
+        GUNICORN_MAX_REQUESTS="3",
+        GUNICORN_MAX_REQUESTS_JITTER="0",
+        LOG_LEVEL="INFO",
+    )
+    with AppServer(env, free_port(), tmp_path / "gunicorn.log") as server:
+        # As a front proxy sends it: the site's host name, no port.
+        answers = [
+            requests.get(server.url + "/", headers={"Host": "127.0.0.1"}, timeout=15)
+            for _ in range(10)
+        ]
+    log = server.log_path.read_text()
+
+    assert [answer.status_code for answer in answers] == [200] * 10
+    assert [answer.headers.get("X-IOK-Cache") for answer in answers] == ["hit"] * 10
+    assert log.count("Autorestarting worker") >= 3
+    assert log.count("worker warmed up") >= 4

@@ -105,8 +105,12 @@ def warm_up() -> None:
 # --- In each worker, before it accepts a request ----------------------------------
 
 #: At most this many public pages are rendered by a new worker before it
-#: accepts requests (the home page and the pages of the main menu).
-WORKER_WARM_PAGES = 12
+#: accepts requests.
+WORKER_WARM_PAGES = 6
+
+#: The worker's warm-up gives up after this many seconds (a database that does
+#: not answer must not keep it from serving, nor have gunicorn kill it).
+WORKER_WARM_SECONDS = 5
 
 
 def _worker_host() -> str | None:
@@ -119,81 +123,101 @@ def _worker_host() -> str | None:
 
 
 def worker_paths() -> list[str]:
-    """The default site's home page and the live, public pages of its main
-    menu: what most visitors open first."""
-    from wagtail.models import Site
+    """The pages of the site's main menu and footer (``cms.site_links``: home,
+    notices, rules, contact, privacy clause): what most visitors open."""
+    from cms.site_links import get_site_links
 
-    site = Site.objects.filter(is_default_site=True).select_related("root_page")
-    site = site.first()
-    if site is None:
-        return []
-    children = (
-        site.root_page.get_children().live().public().in_menu().specific(defer=True)
-    )
-    paths = ["/"]
-    for page in children[: WORKER_WARM_PAGES - 1]:
-        url = page.relative_url(site)
+    links = get_site_links()
+    paths = []
+    for url in (
+        links.home_url,
+        links.notices_url,
+        links.rules_url,
+        links.contact_url,
+        links.privacy_url,
+    ):
         if url and url.startswith("/") and url not in paths:
             paths.append(url)
-    return paths
+    return paths[:WORKER_WARM_PAGES]
 
 
 def warm_worker(application) -> None:
     """Called by gunicorn in each new worker before it accepts a request
     (``post_worker_init`` in cms/gunicorn.conf.py): its database connection
-    opened, and the home page and main-menu pages rendered into its own cache
+    opened, and the main menu's and footer's pages rendered into its own cache
     (per process without ``REDIS_URL``), through the app itself as an
     anonymous visitor would. A worker recycled under load then serves its
     first visitors as fast as the others; the other workers serve meanwhile.
-    Never stops a worker from starting: a failure is logged."""
-    import io
-    import sys
+    Never stops a worker from starting: a failure is logged, and a database
+    that does not answer within ``WORKER_WARM_SECONDS`` ends the warm-up."""
+    import signal
+    import threading
 
-    from django.db import close_old_connections
+    from django.db import connections
 
-    started = time.perf_counter()
     host = _worker_host()
     if host is None:
         return
+    started = time.perf_counter()
+    timed = threading.current_thread() is threading.main_thread()
+    if timed:
+
+        def too_long(signum, frame):
+            raise TimeoutError(f"more than {WORKER_WARM_SECONDS} s")
+
+        previous = signal.signal(signal.SIGALRM, too_long)
+        signal.setitimer(signal.ITIMER_REAL, WORKER_WARM_SECONDS)
     try:
         paths = worker_paths()
         for path in paths:
-            environ = {
-                "REQUEST_METHOD": "GET",
-                "PATH_INFO": path,
-                "QUERY_STRING": "",
-                "SCRIPT_NAME": "",
-                "SERVER_NAME": host,
-                "SERVER_PORT": "443",
-                "SERVER_PROTOCOL": "HTTP/1.1",
-                "HTTP_HOST": host,
-                "REMOTE_ADDR": "127.0.0.1",
-                "wsgi.input": io.BytesIO(b""),
-                "wsgi.errors": sys.stderr,
-                # The scheme production serves (SECURE_SSL_REDIRECT): a page,
-                # not a redirect to it.
-                "wsgi.url_scheme": "https" if settings.SECURE_SSL_REDIRECT else "http",
-                "wsgi.version": (1, 0),
-                "wsgi.multithread": False,
-                "wsgi.multiprocess": True,
-                "wsgi.run_once": False,
-            }
-            result = application(environ, lambda status, headers, *_: None)
-            try:
-                for _chunk in result:
-                    pass
-            finally:
-                if hasattr(result, "close"):
-                    result.close()
+            _get(application, host, path)
     except Exception:  # the worker starts anyway
         logger.warning("worker warm-up failed", exc_info=True)
-        close_old_connections()
+        connections.close_all()  # perhaps left mid-query: a fresh one later
         return
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
     logger.info(
         "worker warmed up in %.3f s (%d pages)",
         time.perf_counter() - started,
         len(paths),
     )
+
+
+def _get(application, host: str, path: str) -> None:
+    """An anonymous GET of ``path`` through the WSGI application."""
+    import io
+    import sys
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": host,
+        "SERVER_PORT": "443",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": host,
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        # The scheme production serves (SECURE_SSL_REDIRECT): a page, not a
+        # redirect to it.
+        "wsgi.url_scheme": "https" if settings.SECURE_SSL_REDIRECT else "http",
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    result = application(environ, lambda status, headers, *_: None)
+    try:
+        for _chunk in result:
+            pass
+    finally:
+        if hasattr(result, "close"):
+            result.close()
 
 
 def end_recycled_worker() -> None:

@@ -11,7 +11,7 @@ graceful_timeout = 20
 # Recycle a worker now and then (a guard against slow memory growth), kept
 # cheap (cms/warmup.py): the master has loaded the views, templates and
 # translations before forking; a new worker opens its database connection and
-# renders the home and menu pages into its cache before it accepts a request
+# renders the menu and footer pages into its cache before it accepts a request
 # (post_worker_init); a recycled worker ends without the interpreter's
 # teardown (worker_exit). The jitter is half the limit so that workers under
 # the same load are seldom recycled at the same moment.
@@ -32,7 +32,8 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 def post_worker_init(worker):
     """In each new worker (at start, and each one recycled after
     ``max_requests``), before it accepts a request: its database connection,
-    and the home and main-menu pages in its own cache (cms/warmup.py)."""
+    and the pages of the site's menu and footer in its own cache
+    (cms/warmup.py)."""
     from cms.warmup import warm_worker
 
     warm_worker(worker.wsgi)
@@ -42,8 +43,10 @@ def worker_exit(server, worker):
     """A worker recycled after ``max_requests`` (its last request answered)
     ends at once, without the interpreter's slow teardown, so that gunicorn
     starts its replacement sooner (cms/warmup.py). A worker stopped for any
-    other reason (shutdown, reload, an error) exits as usual, with its code."""
-    if worker.nr >= worker.max_requests:
+    other reason (shutdown, reload, an error) exits as usual, with its code.
+    gunicorn's master calls this hook too, for a worker already gone: never
+    there."""
+    if os.getpid() == worker.pid and worker.nr >= worker.max_requests:
         from cms.warmup import end_recycled_worker
 
         end_recycled_worker()

@@ -114,5 +114,6 @@ bench: install-test
 	@echo "  $(PY) bench/ledger_balance.py"
 	@echo "  DATABASE_URL=postgresql://postgres@127.0.0.1:5432/iok_imports_bench $(PY) bench/import_ledger.py"
 	@echo "  flock /tmp/bench.lock $(PY) bench/member_pages.py   # needs wrk (apt-get install wrk)"
+	@echo "  flock /tmp/bench.lock $(PY) bench/fresh_worker.py   # a new worker's first requests; --profile PAGE"
 	@echo "  $(PY) bench/cpu_per_request.py"
 	@echo "  $(PY) bench/load.py --users 300 --duration 60 [--restart-db]"

@@ -14,3 +14,10 @@ application = get_wsgi_application()
 from ledger.caching import deploy_version  # noqa: E402
 
 deploy_version()
+
+# What Django and Wagtail would otherwise do on each worker's first requests
+# (the URLconf and its views, templates, translations, hooks): done here, in
+# the master, before it forks (cms/warmup.py says what and how much).
+from cms.warmup import warm_up  # noqa: E402
+
+warm_up()

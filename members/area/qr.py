@@ -21,7 +21,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.safestring import SafeString, mark_safe
 
 import qrcode
-import qrcode.image.svg
 
 from ledger.caching import namespace
 from ledger.validators import nrb_is_valid
@@ -178,21 +177,36 @@ def qr_svg(payload: str) -> SafeString:
 
 def render_qr_svg(payload: str) -> SafeString:
     """The payload as an inline SVG (black squares on white, no colour or
-    script), sized by CSS; medium error correction as banking apps expect."""
+    script), sized by CSS; medium error correction as banking apps expect.
+
+    qrcode computes the symbol (its modules, with the best mask); the SVG is
+    written here, one path segment per horizontal run of dark modules:
+    qrcode's own SVG image drew a square per module through its generic
+    drawing layer, a third of the time of a code and twice the markup."""
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M,
-        box_size=10,
         border=4,
-        image_factory=qrcode.image.svg.SvgPathImage,
     )
     code.add_data(payload.encode("utf-8"))
     code.make(fit=True)
-    svg = code.make_image().to_string(encoding="unicode")
-    # The XML declaration is not allowed inside HTML.
-    svg = re.sub(r"^<\?xml[^>]*\?>\s*", "", svg)
-    # qrcode names its path id="qr-path": a page with two units' codes would
-    # repeat the id, which HTML forbids.
-    svg = svg.replace(' id="qr-path"', "")
-    # The SVG comes from our own payload, built only of allowed characters, and
-    # qrcode writes nothing but a path: safe to inline.
-    return mark_safe(svg)  # noqa: S308
+    matrix = code.get_matrix()  # with the 4-module quiet zone around it
+    size = len(matrix)
+    segments = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < size:
+            if not row[x]:
+                x += 1
+                continue
+            end = x + 1
+            while end < size and row[end]:
+                end += 1
+            segments.append(f"M{x},{y}H{end}V{y + 1}H{x}z")
+            x = end
+    # Only numbers of our own making: safe to inline (no id, so two codes on
+    # one page repeat nothing HTML forbids).
+    return mark_safe(  # noqa: S308
+        f'<svg width="{size}mm" height="{size}mm" version="1.1" '
+        f'viewBox="0 0 {size} {size}" xmlns="http://www.w3.org/2000/svg">'
+        f'<path d="{"".join(segments)}" fill="#000000" stroke="none"/></svg>'
+    )

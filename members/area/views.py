@@ -681,13 +681,14 @@ def contact_view(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def payments_view(request: HttpRequest) -> HttpResponse:
-    party = _party(request)
+    party = _party_ref(request)
     today = timezone.localdate()
     links = get_site_links()
     payments = []
     statuses = zones.zone_statuses()
     withheld = zones.unavailable_unit_zones(statuses)
     summaries = ledger_queries.unit_summaries(party=party, on=today)
+    _keep_party(request, summaries)
     held_zones = {summary.unit.zone for summary in summaries}
     for summary in summaries:
         unit = summary.unit

@@ -227,3 +227,29 @@ def test_query_counts_do_not_grow_with_history(django_user_model, units):
                 counts[years, page] = len(queries)
     for page in PAGES:
         assert counts[1, page] == counts[10, page] <= BUDGET, page
+
+
+@pytest.mark.parametrize("page", ["dashboard", "ledger", "meters", "payments", "loans"])
+def test_the_party_comes_with_the_units_not_from_a_query_of_its_own(
+    django_user_model, page
+):
+    """Every member page takes the resident's party row (the layout's "logged
+    in as") from its units query: none reads the party table by itself."""
+    user, _party, made = make_resident(
+        django_user_model, number="800021", name="Jedno Zapytanie", units=2
+    )
+    book_history(made, years=1)
+    client = Client()
+    client.force_login(user)
+    with time_machine.travel(NOON, tick=False):
+        client.get(reverse("members:dashboard"))  # the session's first page
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page_url(page, made))
+    assert response.status_code == 200
+    assert "Jedno Zapytanie" in response.content.decode()
+    party_reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "ledger_party"')
+    ]
+    assert party_reads == []

@@ -24,7 +24,7 @@ from cms.workflow import BOARD_APPROVED, VERSION_WITHDRAWN
 from ledger.caching import namespace
 from ledger.formatting import format_date
 from ledger.models import HousingCommunity, UnitRight
-from ledger.queries import communities_for_party
+from ledger.queries import OWNERSHIP_KINDS, communities_for_party
 from ledger.queries.base import rows as fetch_rows
 from ledger.roles import is_office_staff
 
@@ -225,16 +225,21 @@ def account_email(user) -> str:
     return (user.email or (party.email if party is not None else "") or "").strip()
 
 
-def community_notice_recipients(*, community: HousingCommunity, on: datetime.date):
-    """Owners to tell about a notice or a vote of ``community`` (the
+def community_notice_recipients(
+    *, community: HousingCommunity, on: datetime.date, owners_only: bool = False
+):
+    """Residents to tell about a notice or a vote of ``community`` (the
     notifications of ``members.notifications`` narrow them to those who chose
     the topic): active, not blocked,
-    linked to a party holding a valid right to a unit in it on ``on``, and with an
-    e-mail address (the account's, else the party's). One ``(user, address)`` pair
-    per address, ordered by identifier."""
+    linked to a party holding a valid right to a unit in it on ``on`` (with
+    ``owners_only``, a right of ownership: the voters of a vote), and with an
+    e-mail address (the account's, else the party's). One ``(user, address)``
+    pair per address, ordered by identifier."""
     rights = UnitRight.objects.valid_on(on).filter(
         party_id=OuterRef("party_id"), unit__building__community=community
     )
+    if owners_only:
+        rights = rights.filter(kind__in=OWNERSHIP_KINDS)
     users = (
         get_user_model()
         .objects.filter(Exists(rights), is_active=True, blocked_at__isnull=True)

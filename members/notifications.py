@@ -370,7 +370,9 @@ def community_notice_notify(*, page_id: int) -> int:
     if index is None:
         return 0
     community = index.community
-    owners = community_notice_recipients(community=community, on=timezone.localdate())
+    owners = community_notice_recipients(
+        community=community, on=timezone.localdate(), owners_only=True
+    )
     wanted = set(
         opted_in(
             User.objects.filter(pk__in=[user.pk for user, _a in owners]),
@@ -412,7 +414,9 @@ def vote_notify(*, model: str, pk: int, closed: bool) -> int:
     if community is None:
         return 0
     key = f"{model}:{pk}:{'closed' if closed else 'opened'}"
-    owners = community_notice_recipients(community=community, on=timezone.localdate())
+    owners = community_notice_recipients(
+        community=community, on=timezone.localdate(), owners_only=True
+    )
     wanted = set(
         opted_in(
             User.objects.filter(pk__in=[user.pk for user, _a in owners]), VOTES
@@ -470,7 +474,6 @@ def documents_notify(*, model: str, ids: list[int]) -> int:
     count = 0
     for user, address in _with_addresses(users):
         titles = [str(document) for document in by_party[user.party_id]]
-        first = by_party[user.party_id][0]
         queue_email(
             **notification_message(
                 user=user,
@@ -483,7 +486,7 @@ def documents_notify(*, model: str, ids: list[int]) -> int:
                     _("New in your account in IOK:"),
                     *(f"– {title}" for title in titles),
                 ],
-                url=_object_url(first, "members:dashboard"),
+                url=reverse("members:documents"),
             )
         )
         count += 1

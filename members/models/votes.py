@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -103,6 +104,10 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        """The owners' page of the vote (the link of its notifications)."""
+        return reverse("members:vote", args=[self.pk])
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()

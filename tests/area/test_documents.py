@@ -191,3 +191,31 @@ def test_the_gdpr_export_lists_the_documents(client, two):
     titles = [row["title"] for row in data["personal_documents"]]
     assert titles == ["Zawiadomienie o zmianie opłat", "Rozliczenie wody 2024"]
     assert "Saldo Bożeny Beta" not in json.dumps(data, default=str)
+
+
+def test_a_new_document_e_mails_its_resident_only(
+    db, django_user_model, django_capture_on_commit_callbacks
+):
+    """The notifications listen to ``personal_documents_added``: the
+    resident the document is addressed to gets one e-mail naming it and
+    linking the documents page (topic on by default); the other resident,
+    who has an address too, gets nothing."""
+    from django.core import mail
+
+    a_user, a_party, a_units = make_resident(
+        django_user_model, number="610011", name="Anna Alfa"
+    )
+    b_user, b_party, _b_units = make_resident(
+        django_user_model, number="610012", name="Bożena Beta"
+    )
+    for party, address in ((a_party, "anna@example.pl"), (b_party, "b@example.pl")):
+        party.email = address
+        party.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        give(a_party, a_units[0], "Rozliczenie wody 2025")
+    assert [message.to for message in mail.outbox] == [["anna@example.pl"]]
+    (message,) = mail.outbox
+    assert "Rozliczenie wody 2025" in message.body
+    assert reverse("members:documents") in message.body
+    assert "List-Unsubscribe" in message.extra_headers

@@ -416,3 +416,47 @@ def test_the_export_holds_the_requests_and_photos_but_not_the_internal_note(
     assert data["repair_request_messages"][0]["text"] == "Przyjęte."
     assert SECRET_NOTE not in archive.read("dane.json").decode()
     assert any(name.startswith("zdjecia/") for name in archive.namelist())
+
+
+def test_the_office_reply_e_mails_the_resident_unless_they_opted_out(
+    repair, django_capture_on_commit_callbacks
+):
+    """The office's reply reaches the resident through the notifications
+    (topic "answers", on by default): the e-mail links the request's page and
+    carries the one-click unsubscribe link, and never the internal note. A
+    resident who switched the topic off gets nothing."""
+    from members.notifications import REQUESTS, preferences_set
+
+    party = repair.party
+    party.email = "mieszkaniec@example.pl"
+    party.save()
+    own = office_staff("adm-odpowiedz", repair.unit.building.estate)
+    edit = reverse("members_repairrequest_modeladmin_edit", args=[repair.pk])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        own.post(
+            edit,
+            {
+                "status": "in_progress",
+                "assignee": own.user.pk,
+                "reply": "Hydraulik przyjdzie we wtorek po 16:00.",
+                "internal_note": SECRET_NOTE,
+            },
+        )
+    (message,) = [m for m in mail.outbox if m.to == ["mieszkaniec@example.pl"]]
+    assert reverse("members:repair-detail", args=[repair.pk]) in message.body
+    assert SECRET_NOTE not in message.body
+    assert "List-Unsubscribe" in message.extra_headers
+    preferences_set(user=repair.reporter, choices={REQUESTS: False})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        own.post(
+            edit,
+            {
+                "status": "done",
+                "assignee": own.user.pk,
+                "reply": "Naprawione.",
+                "internal_note": SECRET_NOTE,
+            },
+        )
+    assert not [m for m in mail.outbox if m.to == ["mieszkaniec@example.pl"]]

@@ -639,3 +639,40 @@ def test_a_window_that_closes_before_it_opens_is_refused(staff_client, community
     assert response.status_code == 200
     assert "Głosowanie musi się zakończyć po rozpoczęciu." in response.content.decode()
     assert not Vote.objects.filter(number="6/2025").exists()
+
+
+# --- Notifications (issue 18) ---------------------------------------------------------
+
+
+def test_owners_who_chose_votes_are_e_mailed_when_a_vote_opens_and_closes(
+    community, django_capture_on_commit_callbacks
+):
+    """The window job's signals reach the notifications: only the community's
+    owners who chose the topic get the e-mail, with the vote's own page and
+    a one-click unsubscribe link; a tenant of the community never does."""
+    from members.notifications import VOTES, preferences_set
+
+    for key in ("anna", "dariusz", "tadeusz"):
+        party = community["people"][key]
+        party.email = f"{key}@example.pl"
+        party.save()
+        preferences_set(user=community["users"][key], choices={VOTES: key != "dariusz"})
+    vote = community["vote"]
+    mail.outbox.clear()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        time_machine.travel(NOON, tick=False),
+    ):
+        vote_rules.vote_windows_notice()
+    assert [message.to for message in mail.outbox] == [["anna@example.pl"]]
+    opened = mail.outbox[0]
+    assert reverse("members:vote", args=[vote.pk]) in opened.body
+    assert "List-Unsubscribe" in opened.extra_headers
+    mail.outbox.clear()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        time_machine.travel(AFTER, tick=False),
+    ):
+        vote_rules.vote_windows_notice()
+    assert [message.to for message in mail.outbox] == [["anna@example.pl"]]
+    assert vote.title in mail.outbox[0].subject

@@ -110,17 +110,28 @@ def test_the_counts_match_the_pending_records(waiting):
 
 
 def test_a_registrar_sees_their_work_linked_to_the_filtered_screens(waiting):
+    from members.models import OutgoingEmail
+
+    OutgoingEmail.objects.create(
+        to="mieszkaniec@example.pl",
+        subject="Odpowiedź na zgłoszenie",
+        status=OutgoingEmail.Status.FAILED,
+        last_error="550 mailbox unavailable",
+    )
     client = staff("rejestratorka", "Rejestratorzy")
     response = client.get("/admin/")
     assert response.status_code == 200
     entries = panel(response)
-    # A registrar answers residents; imports are the accountants' work.
+    # A registrar answers residents (and sees the e-mails that did not reach
+    # them); imports are the accountants' work.
     assert set(entries) == {
         "reports-new",
         "reports-in-progress",
         "readings",
         "contact-changes",
+        "emails-undelivered",
     }
+    assert entries["emails-undelivered"][0] == 1
     assert entries["reports-new"][0] == 2
     assert entries["readings"][0] == 3
     # Each link opens the list showing exactly the counted records.

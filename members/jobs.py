@@ -107,12 +107,17 @@ def run_due(
     for job in JOBS:
         if force is not None and job.name != force:
             continue
+        # Claim the run under the row's lock and commit the claim, so that
+        # another worker skips it; the job then runs in its own transactions
+        # (the outbox commits each batch it has handed to the mail server).
         with transaction.atomic():
             RecurringJobRun.objects.get_or_create(job=job.name)
             row = RecurringJobRun.objects.select_for_update().get(job=job.name)
             if force is None and not job.is_due(row.last_started_at, now):
                 continue
-            run_job(job, row, now)
+            row.last_started_at = now
+            row.save(update_fields=["last_started_at"])
+        run_job(job, row, now)
         ran.append(job.name)
     return ran
 

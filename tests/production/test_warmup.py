@@ -85,7 +85,9 @@ def test_loading_the_wsgi_app_imports_views_compiles_templates_and_freezes_them(
     assert report["frozen"] > 100_000
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the demo needs Wagtail's root page, which an earlier
+# transactional test's flush removed.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_recycled_worker_serves_the_home_page_from_its_cache_at_once(
     static_root, tmp_path, settings
 ):

@@ -175,3 +175,21 @@ def test_the_demo_has_an_open_vote_in_a_community_of_100001(seeded):
             )
         )
     assert abs(shares - 1) < Decimal("0.0001")
+
+
+def test_the_demo_has_a_repair_request_with_the_offices_reply(seeded, client):
+    """Issue 17: resident 100002's repair request, with a photo and the
+    estate office's reply, which 100002 reads on the request's page; the
+    office's account works in that unit's estate office."""
+    from members.models import EstateOfficeStaff, RepairMessage, RepairRequest
+
+    (request,) = RepairRequest.objects.filter(party__number="100002")
+    assert request.photos.count() == 1
+    reply = request.messages.get(kind=RepairMessage.Kind.OFFICE)
+    assert EstateOfficeStaff.objects.filter(
+        user__username="administracja", estate=request.unit.building.estate
+    ).exists()
+    client.force_login(request.reporter)
+    page = client.get(reverse("members:repair-detail", args=[request.pk]))
+    assert page.status_code == 200
+    assert reply.text in page.content.decode()

@@ -85,9 +85,24 @@ def test_loading_the_wsgi_app_imports_views_compiles_templates_and_freezes_them(
     assert report["frozen"] > 100_000
 
 
-# serialized_rollback: the demo needs Wagtail's root page, which an earlier
-# transactional test's flush removed.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def wagtail_root():
+    """Wagtail's root page and default locale, as its migrations create them:
+    an earlier transactional test's flush may have removed them."""
+    from django.conf import settings as django_settings
+
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(
+            django_settings.LANGUAGE_CODE
+        )
+    )
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root"))
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_recycled_worker_serves_the_home_page_from_its_cache_at_once(
     static_root, tmp_path, settings
 ):
@@ -97,6 +112,7 @@ def test_a_recycled_worker_serves_the_home_page_from_its_cache_at_once(
     worker ends (worker_exit) and the next one takes over."""
     require_postgresql()
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    wagtail_root()
     demo.seed(stdout=io.StringIO())
     env = production_env(
         database_url(),
